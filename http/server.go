@@ -1,0 +1,208 @@
+package http
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/fasthttp/router"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
+
+	"github.com/topoforge/topoforge/auth"
+)
+
+// Config configures the server. Zero values take the defaults given; every limit is here.
+type Config struct {
+	// Version is reported by /health.
+	Version string
+	// MaxBodyBytes bounds a request body. Default 1 MiB; larger bodies get 413.
+	MaxBodyBytes int
+	// ReadTimeout bounds reading one request, headers and body. Default 30 s.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing one response. Default 30 s.
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long. Default 2 minutes.
+	IdleTimeout time.Duration
+	// MaxConns bounds concurrent connections (fasthttp's Concurrency). Default 10000.
+	MaxConns int
+	// MaxConnsPerIP bounds concurrent connections from one IP. Default 0: unlimited.
+	MaxConnsPerIP int
+	// AskTimeout bounds one actor round trip. Default 10 s; a timeout answers 504.
+	AskTimeout time.Duration
+	// RateLimits are the per-role hourly request limits.
+	RateLimits RateLimits
+	// BcryptCost is the password hashing cost. Default 10 (bcrypt.DefaultCost).
+	BcryptCost int
+	// Logger receives errors (with request IDs) and, at debug level, one line per request.
+	Logger *slog.Logger
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+}
+
+func (c *Config) fill() {
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = 10000
+	}
+	if c.AskTimeout <= 0 {
+		c.AskTimeout = 10 * time.Second
+	}
+	c.RateLimits.fill()
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Actors are the actor-system handles the server talks to.
+type Actors struct {
+	// Root is the context requests are sent from.
+	Root *actor.RootContext
+	// Users owns accounts and API keys.
+	Users *actor.PID
+}
+
+// Server is TopoForge's HTTP server.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	actors   Actors
+	issuer   *auth.Issuer
+	srv      *fasthttp.Server
+	router   *router.Router
+	routes   []route
+	limiters limiterSet
+	metrics  *metrics
+	started  time.Time
+	cpu      cpuSampler
+
+	mu     sync.Mutex
+	ln     net.Listener
+	closed bool
+}
+
+// New builds a server; Serve starts it.
+func New(cfg Config, a Actors, issuer *auth.Issuer) (*Server, error) {
+	cfg.fill()
+	if a.Root == nil || a.Users == nil {
+		return nil, errors.New("http: missing actor handles")
+	}
+	if issuer == nil {
+		return nil, errors.New("http: nil token issuer")
+	}
+	s := &Server{
+		cfg: cfg, log: cfg.Logger, actors: a, issuer: issuer,
+		router: router.New(), metrics: newMetrics(), started: cfg.Now(),
+	}
+	s.routes = s.routeTable()
+	for i := range s.routes {
+		r := &s.routes[i]
+		s.router.Handle(r.method, r.path, s.wrap(r))
+	}
+	s.router.NotFound = s.wrap(&route{path: "unmatched", access: public, h: s.notFound})
+	s.router.MethodNotAllowed = s.wrap(&route{path: "unmatched", access: public, h: s.methodNotAllowed})
+	s.router.HandleOPTIONS = false
+	s.srv = &fasthttp.Server{
+		Handler:                       s.router.Handler,
+		ErrorHandler:                  s.fastHTTPError,
+		Name:                          "topoforge",
+		MaxRequestBodySize:            cfg.MaxBodyBytes,
+		ReadTimeout:                   cfg.ReadTimeout,
+		WriteTimeout:                  cfg.WriteTimeout,
+		IdleTimeout:                   cfg.IdleTimeout,
+		Concurrency:                   cfg.MaxConns,
+		MaxConnsPerIP:                 cfg.MaxConnsPerIP,
+		DisableHeaderNamesNormalizing: false,
+		NoDefaultContentType:          true,
+		CloseOnShutdown:               true,
+		Logger:                        fasthttpLogger{cfg.Logger},
+	}
+	return s, nil
+}
+
+// Serve accepts connections on ln until Close; it returns nil after Close.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	err := s.srv.Serve(ln)
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if err != nil && !closed {
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// Close stops accepting connections and waits for open requests to finish. It also closes the
+// listener, so a Serve that had not yet started returns at once.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	ln := s.ln
+	s.mu.Unlock()
+	err := s.srv.Shutdown()
+	if ln != nil {
+		_ = ln.Close() // already closed by Shutdown in the common case
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown http: %w", err)
+	}
+	return nil
+}
+
+// Routes returns the method and path of every registered route with whether it is public,
+// for tests and the OpenAPI coverage check.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = RouteInfo{Method: r.method, Path: r.path, Access: r.access.String()}
+	}
+	return out
+}
+
+// RouteInfo describes one registered route. Access is "public", "authenticated" (any role),
+// "write" (user or admin) or "admin".
+type RouteInfo struct {
+	Method string
+	Path   string
+	Access string
+}
+
+// Metrics returns the Prometheus registry the server records into.
+func (s *Server) Metrics() *prometheus.Registry { return s.metrics.reg }
+
+// fasthttpLogger sends fasthttp's own messages (connection errors already answered by
+// ErrorHandler) to slog at debug level.
+type fasthttpLogger struct{ l *slog.Logger }
+
+// Printf implements fasthttp.Logger.
+func (f fasthttpLogger) Printf(format string, args ...any) {
+	f.l.Debug(fmt.Sprintf(format, args...), "component", "fasthttp")
+}
