@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/topoforge/topoforge/messages"
 )
 
 // Config configures Start.
@@ -24,6 +27,14 @@ type Config struct {
 	LoginMaxFailures int
 	// LoginWindow is the lockout window. Default 15 minutes.
 	LoginWindow time.Duration
+	// DetectorIdle passivates a detector actor after this long without messages; it comes back
+	// from its snapshot on the next request. Default 10 minutes; < 0 never passivates.
+	DetectorIdle time.Duration
+	// ResultLinger is how long the result writer waits for more results before a group commit.
+	// Default 2 ms.
+	ResultLinger time.Duration
+	// InternalAskTimeout bounds an actor's request to another actor. Default 10 s.
+	InternalAskTimeout time.Duration
 	// Now returns the current time. Default time.Now; tests set it.
 	Now func() time.Time
 }
@@ -47,6 +58,15 @@ func (c *Config) fill() error {
 	if c.LoginWindow <= 0 {
 		c.LoginWindow = 15 * time.Minute
 	}
+	if c.DetectorIdle == 0 {
+		c.DetectorIdle = 10 * time.Minute
+	}
+	if c.ResultLinger <= 0 {
+		c.ResultLinger = 2 * time.Millisecond
+	}
+	if c.InternalAskTimeout <= 0 {
+		c.InternalAskTimeout = 10 * time.Second
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -61,9 +81,18 @@ type Engine struct {
 	Root *actor.RootContext
 	// Users is the users actor.
 	Users *actor.PID
+	// Detectors is the detectors manager.
+	Detectors *actor.PID
+	// Datasets is the datasets manager.
+	Datasets *actor.PID
+	// Ensembles is the ensembles manager.
+	Ensembles *actor.PID
+	// Experiments is the experiments manager.
+	Experiments *actor.PID
 
-	root *actor.PID
-	log  *slog.Logger
+	root   *actor.PID
+	log    *slog.Logger
+	writer *resultWriter
 }
 
 // Start starts the actor system, the root supervisor and its children, and waits until they have
@@ -77,8 +106,10 @@ func Start(cfg Config) (*Engine, error) {
 		return logger.With("component", "actor")
 	}))
 	e := &Engine{System: sys, Root: sys.Root, log: logger}
-	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{cfg: cfg} },
-		actor.WithSupervisor(rootStrategy(cfg)))
+	e.writer = newResultWriter(cfg.Store, logger, cfg.ResultLinger)
+	publish := sys.EventStream.Publish
+	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{cfg: cfg, writer: e.writer, publish: publish} },
+		actor.WithSupervisor(rootStrategy(cfg, publish)))
 	pid, err := sys.Root.SpawnNamed(props, "root")
 	if err != nil {
 		sys.Shutdown()
@@ -95,9 +126,9 @@ func Start(cfg Config) (*Engine, error) {
 		sys.Shutdown()
 		return nil, fmt.Errorf("start root: %w", r.err)
 	}
-	e.Users = r.users
+	e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments = r.users, r.detectors, r.datasets, r.ensembles, r.experiments
 	// A round trip to each manager proves it has loaded its state.
-	for _, m := range []*actor.PID{e.Users} {
+	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments} {
 		if _, err := sys.Root.RequestFuture(m, &statsProbe{}, 30*time.Second).Result(); err != nil {
 			sys.Shutdown()
 			return nil, fmt.Errorf("start %s: %w", m.Id, err)
@@ -106,9 +137,11 @@ func Start(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Stop stops the root (children first, each flushing its state) and shuts the system down.
+// Stop stops the root (children first, each flushing its state), commits queued results and
+// shuts the system down.
 func (e *Engine) Stop() error {
 	err := e.Root.StopFuture(e.root).Wait()
+	e.writer.close()
 	e.System.Shutdown()
 	if err != nil {
 		return fmt.Errorf("stop root: %w", err)
@@ -117,39 +150,82 @@ func (e *Engine) Stop() error {
 }
 
 // rootStrategy is the supervision strategy of the root and the managers: OneForOne (a crash
-// restarts only the crashed actor), at most MaxRestarts within RestartWindow, then stop.
-func rootStrategy(cfg Config) actor.SupervisorStrategy {
-	return actor.NewOneForOneStrategy(cfg.MaxRestarts, cfg.RestartWindow, func(reason any) actor.Directive {
-		cfg.Logger.Error("actor crashed; restarting from its snapshot", "reason", fmt.Sprint(reason))
-		return actor.RestartDirective
-	})
+// restarts only the crashed actor, which reloads its snapshot in Started), at most MaxRestarts
+// within RestartWindow, then stop. Every crash is logged and published as a system_alert.
+func rootStrategy(cfg Config, publish func(any)) actor.SupervisorStrategy {
+	return &alertingStrategy{
+		inner: actor.NewOneForOneStrategy(cfg.MaxRestarts, cfg.RestartWindow, func(any) actor.Directive {
+			return actor.RestartDirective
+		}),
+		log: cfg.Logger, publish: publish, now: cfg.Now,
+	}
+}
+
+// alertingStrategy logs and publishes a failure, then lets the inner strategy decide.
+type alertingStrategy struct {
+	inner   actor.SupervisorStrategy
+	log     *slog.Logger
+	publish func(any)
+	now     func() time.Time
+}
+
+// HandleFailure implements actor.SupervisorStrategy.
+func (s *alertingStrategy) HandleFailure(sys *actor.ActorSystem, sup actor.Supervisor, child *actor.PID,
+	rs *actor.RestartStatistics, reason any, message any) {
+	s.log.Error("actor crashed; restarting from its snapshot", "actor", child.Id, "reason", fmt.Sprint(reason),
+		"failures", rs.FailureCount()+1)
+	ev := &messages.LiveEvent{
+		Type: messages.EventSystemAlert, Timestamp: s.now().UTC(),
+		Data: map[string]any{"level": "error", "actor": child.Id, "message": "actor crashed and was restarted from its snapshot"},
+	}
+	if id, ok := strings.CutPrefix(child.Id, "root/detectors/"); ok {
+		ev.DetectorID = id
+		ev.Data["detector_id"] = id
+	}
+	s.publish(ev)
+	s.inner.HandleFailure(sys, sup, child, rs, reason, message)
 }
 
 type ready struct{}
 
 type readyReply struct {
-	users *actor.PID
-	err   error
+	users, detectors, datasets, ensembles, experiments *actor.PID
+	err                                                error
 }
 
 // rootActor supervises the managers.
 type rootActor struct {
-	cfg   Config
-	users *actor.PID
-	err   error
+	cfg              Config
+	writer           *resultWriter
+	publish          func(any)
+	users, detectors, datasets, ensembles, experiments *actor.PID
+	err                                                error
 }
 
 // Receive implements actor.Actor.
 func (r *rootActor) Receive(ctx actor.Context) {
 	switch ctx.Message().(type) {
 	case *actor.Started:
-		props := actor.PropsFromProducer(func() actor.Actor { return newUsers(r.cfg) },
-			actor.WithSupervisor(rootStrategy(r.cfg)))
-		r.users, r.err = ctx.SpawnNamed(props, "users")
+		strategy := rootStrategy(r.cfg, r.publish)
+		spawn := func(name string, p actor.Producer) *actor.PID {
+			pid, err := ctx.SpawnNamed(actor.PropsFromProducer(p, actor.WithSupervisor(strategy)), name)
+			r.err = errors.Join(r.err, err)
+			return pid
+		}
+		r.users = spawn("users", func() actor.Actor { return newUsers(r.cfg) })
+		r.detectors = spawn("detectors", func() actor.Actor { return newDetectors(r.cfg, r.writer, r.publish) })
+		r.datasets = spawn("datasets", func() actor.Actor { return newDatasets(r.cfg) })
+		det := r.detectors
+		r.ensembles = spawn("ensembles", func() actor.Actor { return newEnsembles(r.cfg, det) })
+		r.experiments = spawn("experiments", func() actor.Actor { return newExperiments(r.cfg) })
 	case *ready:
-		ctx.Respond(&readyReply{users: r.users, err: r.err})
+		ctx.Respond(&readyReply{users: r.users, detectors: r.detectors, datasets: r.datasets,
+			ensembles: r.ensembles, experiments: r.experiments, err: r.err})
 	}
 }
 
 // statsProbe is answered by every manager once its state is loaded.
 type statsProbe struct{}
+
+// AskTimeout is how long an actor waits for another actor's answer.
+func (c Config) AskTimeout() time.Duration { return c.InternalAskTimeout }

@@ -97,10 +97,14 @@ func (s *Server) writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
 func (s *Server) fastHTTPError(ctx *fasthttp.RequestCtx, err error) {
 	ensureRequestID(ctx)
 	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		limit := s.cfg.MaxBodyBytes
+		if c := s.bodyLimit(&ctx.Request.Header); c.MaxRequestBodySize > 0 {
+			limit = c.MaxRequestBodySize
+		}
 		s.writeError(ctx, &messages.Error{
 			Code:    messages.CodeTooLarge,
-			Message: "request body exceeds the limit of " + strconv.Itoa(s.cfg.MaxBodyBytes) + " bytes",
-			Details: map[string]any{"limit_bytes": s.cfg.MaxBodyBytes},
+			Message: "request body exceeds the limit of " + strconv.Itoa(limit) + " bytes",
+			Details: map[string]any{"limit_bytes": limit},
 		})
 		return
 	}

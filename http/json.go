@@ -16,6 +16,11 @@ import (
 // decodeJSON checks the Content-Type and size, then decodes the body into v. Unknown fields are
 // ignored; a body with trailing data after the JSON value is malformed.
 func (s *Server) decodeJSON(ctx *fasthttp.RequestCtx, v any) *messages.Error {
+	return s.decodeJSONLimit(ctx, v, s.cfg.MaxBodyBytes)
+}
+
+// decodeJSONLimit is decodeJSON with another body limit.
+func (s *Server) decodeJSONLimit(ctx *fasthttp.RequestCtx, v any, limit int) *messages.Error {
 	ct := string(ctx.Request.Header.ContentType())
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != "application/json" {
@@ -26,11 +31,11 @@ func (s *Server) decodeJSON(ctx *fasthttp.RequestCtx, v any) *messages.Error {
 		}
 	}
 	body := ctx.PostBody()
-	if len(body) > s.cfg.MaxBodyBytes {
+	if len(body) > limit {
 		return &messages.Error{
 			Code:    messages.CodeTooLarge,
-			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", s.cfg.MaxBodyBytes),
-			Details: map[string]any{"limit_bytes": s.cfg.MaxBodyBytes},
+			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit),
+			Details: map[string]any{"limit_bytes": limit},
 		}
 	}
 	return decodeJSONBytes(body, v)

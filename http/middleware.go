@@ -185,8 +185,16 @@ func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*messages.Principal, er
 
 // ask sends msg to pid and waits up to AskTimeout for a reply of type T.
 func ask[T any](s *Server, pid *actor.PID, msg any) (T, error) {
+	return askTimeout[T](s, pid, msg, s.cfg.AskTimeout)
+}
+
+// askTimeout is ask with an explicit timeout, for long operations (training, batch jobs).
+func askTimeout[T any](s *Server, pid *actor.PID, msg any, d time.Duration) (T, error) {
 	var zero T
-	res, err := s.actors.Root.RequestFuture(pid, msg, s.cfg.AskTimeout).Result()
+	if pid == nil {
+		return zero, messages.Errorf(messages.CodeUnavailable, "this service is not configured")
+	}
+	res, err := s.actors.Root.RequestFuture(pid, msg, d).Result()
 	if err != nil {
 		return zero, messages.Errorf(messages.CodeTimeout, "the service did not answer in time")
 	}

@@ -33,6 +33,37 @@ func (s *Server) routeTable() []route {
 		{"DELETE", "/api/v1/auth/api-keys/{key_id}", authenticated, "revoke API keys", s.revokeAPIKey},
 		{"GET", "/api/v1/users", adminOnly, "list users", s.listUsers},
 		{"PUT", "/api/v1/users/{user_id}/role", adminOnly, "change roles", s.setRole},
+
+		{"GET", "/api/v1/detectors/algorithms", authenticated, "list algorithms", s.algorithms},
+		{"GET", "/api/v1/detectors", authenticated, "list detectors", s.listDetectors},
+		{"POST", "/api/v1/detectors", write, "create detectors", s.createDetector},
+		{"GET", "/api/v1/detectors/{detector_id}", authenticated, "read detectors", s.getDetector},
+		{"PUT", "/api/v1/detectors/{detector_id}", write, "update detectors", s.updateDetector},
+		{"DELETE", "/api/v1/detectors/{detector_id}", write, "delete detectors", s.deleteDetector},
+		{"POST", "/api/v1/detectors/{detector_id}/train", write, "train detectors", s.trainDetector},
+		{"POST", "/api/v1/detectors/{detector_id}/detect", write, "run detection", s.detect},
+		{"POST", "/api/v1/detectors/{detector_id}/detect/batch", write, "run batch detection", s.batchDetect},
+		{"GET", "/api/v1/detectors/{detector_id}/results", authenticated, "read results", s.detectorResults},
+		{"GET", "/api/v1/results/{batch_id}", authenticated, "read batch results", s.getBatch},
+		{"GET", "/api/v1/metrics", authenticated, "read metrics", s.platformMetrics},
+
+		{"GET", "/api/v1/datasets", authenticated, "list datasets", s.listDatasets},
+		{"POST", "/api/v1/datasets", write, "create datasets", s.createDataset},
+		{"POST", "/api/v1/datasets/upload", write, "upload datasets", s.uploadDataset},
+		{"GET", "/api/v1/datasets/{dataset_id}", authenticated, "read datasets", s.getDataset},
+		{"GET", "/api/v1/datasets/{dataset_id}/sample", authenticated, "read samples", s.datasetSample},
+		{"DELETE", "/api/v1/datasets/{dataset_id}", write, "delete datasets", s.deleteDataset},
+
+		{"GET", "/api/v1/ensembles", authenticated, "list ensembles", s.listEnsembles},
+		{"POST", "/api/v1/ensembles", write, "create ensembles", s.createEnsemble},
+		{"GET", "/api/v1/ensembles/{ensemble_id}", authenticated, "read ensembles", s.getEnsemble},
+		{"DELETE", "/api/v1/ensembles/{ensemble_id}", write, "delete ensembles", s.deleteEnsemble},
+		{"POST", "/api/v1/ensembles/{ensemble_id}/detect", write, "run ensemble detection", s.ensembleDetect},
+
+		{"GET", "/api/v1/experiments", authenticated, "list experiments", s.listExperiments},
+		{"POST", "/api/v1/experiments", write, "run experiments", s.createExperiment},
+		{"GET", "/api/v1/experiments/{experiment_id}", authenticated, "read experiments", s.getExperiment},
+		{"GET", "/api/v1/analytics/performance", authenticated, "read analytics", s.performance},
 	}
 	return rs
 }

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
 	"github.com/fasthttp/router"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
@@ -22,6 +24,13 @@ type Config struct {
 	Version string
 	// MaxBodyBytes bounds a request body. Default 1 MiB; larger bodies get 413.
 	MaxBodyBytes int
+	// MaxUploadBytes bounds the body of dataset creation (POST /api/v1/datasets and
+	// /api/v1/datasets/upload). Default 100 MiB.
+	MaxUploadBytes int
+	// MaxDatasetRows bounds a dataset's rows. Default 0: the dataset package's default.
+	MaxDatasetRows int
+	// MaxDatasetColumns bounds a dataset's columns. Default 0: the dataset package's default.
+	MaxDatasetColumns int
 	// ReadTimeout bounds reading one request, headers and body. Default 30 s.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds writing one response. Default 30 s.
@@ -34,6 +43,11 @@ type Config struct {
 	MaxConnsPerIP int
 	// AskTimeout bounds one actor round trip. Default 10 s; a timeout answers 504.
 	AskTimeout time.Duration
+	// TrainTimeout bounds a training request, dataset loading included. Default 10 minutes.
+	TrainTimeout time.Duration
+	// BatchWait is how long a batch request waits for its job before answering 202 with the
+	// batch ID. Default 5 s.
+	BatchWait time.Duration
 	// RateLimits are the per-role hourly request limits.
 	RateLimits RateLimits
 	// BcryptCost is the password hashing cost. Default 10 (bcrypt.DefaultCost).
@@ -51,6 +65,9 @@ func (c *Config) fill() {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = 100 << 20
+	}
 	if c.ReadTimeout <= 0 {
 		c.ReadTimeout = 30 * time.Second
 	}
@@ -65,6 +82,12 @@ func (c *Config) fill() {
 	}
 	if c.AskTimeout <= 0 {
 		c.AskTimeout = 10 * time.Second
+	}
+	if c.TrainTimeout <= 0 {
+		c.TrainTimeout = 10 * time.Minute
+	}
+	if c.BatchWait <= 0 {
+		c.BatchWait = 5 * time.Second
 	}
 	c.RateLimits.fill()
 	if c.Logger == nil {
@@ -81,6 +104,18 @@ type Actors struct {
 	Root *actor.RootContext
 	// Users owns accounts and API keys.
 	Users *actor.PID
+	// Detectors is the detectors manager; nil leaves the detector routes answering 503.
+	Detectors *actor.PID
+	// Datasets is the datasets manager.
+	Datasets *actor.PID
+	// Ensembles is the ensembles manager.
+	Ensembles *actor.PID
+	// Experiments is the experiments manager.
+	Experiments *actor.PID
+	// Streams is the streams manager (/ws/stream, /api/anomalies).
+	Streams *actor.PID
+	// Events is the actor system's event stream, relayed to /ws/detections.
+	Events *eventstream.EventStream
 }
 
 // Server is TopoForge's HTTP server.
@@ -137,6 +172,7 @@ func New(cfg Config, a Actors, issuer *auth.Issuer) (*Server, error) {
 		NoDefaultContentType:          true,
 		CloseOnShutdown:               true,
 		Logger:                        fasthttpLogger{cfg.Logger},
+		HeaderReceived:                s.bodyLimit,
 	}
 	return s, nil
 }
@@ -205,4 +241,21 @@ type fasthttpLogger struct{ l *slog.Logger }
 // Printf implements fasthttp.Logger.
 func (f fasthttpLogger) Printf(format string, args ...any) {
 	f.l.Debug(fmt.Sprintf(format, args...), "component", "fasthttp")
+}
+
+// uploadPaths are the routes whose bodies may be up to MaxUploadBytes.
+var uploadPaths = [...]string{"/api/v1/datasets", "/api/v1/datasets/upload"}
+
+// bodyLimit raises the body limit for dataset uploads; every other request keeps MaxBodyBytes.
+func (s *Server) bodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path := h.RequestURI()
+	if i := bytes.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	for _, p := range uploadPaths {
+		if string(path) == p {
+			return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.MaxUploadBytes}
+		}
+	}
+	return fasthttp.RequestConfig{}
 }

@@ -69,7 +69,11 @@ func (m *Main) Run() (err error) {
 
 	hc := m.Config.HTTP
 	hc.Version, hc.Logger = version, log
-	m.server, err = tfhttp.New(hc, tfhttp.Actors{Root: m.engine.Root, Users: m.engine.Users}, issuer)
+	m.server, err = tfhttp.New(hc, tfhttp.Actors{
+		Root: m.engine.Root, Users: m.engine.Users, Detectors: m.engine.Detectors,
+		Datasets: m.engine.Datasets, Ensembles: m.engine.Ensembles, Experiments: m.engine.Experiments,
+		Events: m.engine.System.EventStream,
+	}, issuer)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,27 @@
+package actors
+
+import (
+	"slices"
+
+	"github.com/topoforge/topoforge/messages"
+)
+
+// canRead reports whether p may read an entity owned by owner: its owner, admins, and viewers
+// (a read-only role that sees everything).
+func canRead(p messages.Principal, owner string) bool {
+	return p.Role == messages.RoleAdmin || p.Role == messages.RoleViewer || p.UserID == owner
+}
+
+// canWrite reports whether p may change an entity owned by owner: its owner (unless a viewer)
+// and admins.
+func canWrite(p messages.Principal, owner string) bool {
+	return p.Role == messages.RoleAdmin || (p.Role == messages.RoleUser && p.UserID == owner)
+}
+
+// accessErr is the reply when p may not read (or write) an entity: 403 naming the entity.
+func accessErr(kind, id string) *messages.Error {
+	return messages.Errorf(messages.CodeForbidden, "%s %s belongs to another user", kind, id)
+}
+
+// sortStrings sorts ids in place, for deterministic output.
+func sortStrings(ids []string) { slices.Sort(ids) }

@@ -1,0 +1,395 @@
+package actors
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/topoforge/topoforge/detect"
+	"github.com/topoforge/topoforge/messages"
+)
+
+// detectorActor is one detector (detector/<id>): it holds the trained model and scores rows.
+// Its metadata belongs to the detectors manager; the model snapshot (key model/<id>) and the
+// results (result/<id>/...) belong to it. Training runs in a trainer child, so scoring goes on
+// with the previous model meanwhile.
+type detectorActor struct {
+	id       string
+	deps     *detectorDeps
+	log      *slog.Logger
+	model    *detect.Detector
+	training bool
+	seq      uint64
+}
+
+// detectorDeps are what every detector shares: the store, the result writer, the event stream
+// publisher and the manager's counters.
+type detectorDeps struct {
+	store      Store
+	writer     *resultWriter
+	publish    func(any)
+	idle       time.Duration
+	detections *atomic.Int64
+	detectNs   *atomic.Int64
+	now        func() time.Time
+}
+
+func newDetectorActor(id string, deps *detectorDeps, log *slog.Logger) actor.Actor {
+	return &detectorActor{id: id, deps: deps, log: log.With("detector", id)}
+}
+
+// internal messages between the manager, detectors and trainers.
+type (
+	// startTraining asks a detector to train; requester gets the reply from the manager.
+	startTraining struct {
+		msg       *messages.TrainDetector
+		params    map[string]any
+		algorithm string
+		requester *actor.PID
+	}
+	// trainDone reports a trainer's outcome to its detector.
+	trainDone struct {
+		req      *startTraining
+		model    *detect.Detector
+		snapshot []byte
+		reply    *messages.TrainReply
+		info     *messages.TrainingInfo
+		eval     *messages.Evaluation
+		err      *messages.Error
+	}
+	// detectorTrained tells the manager to record the new training (then reply to requester).
+	detectorTrained struct {
+		id        string
+		reply     *messages.TrainReply
+		info      *messages.TrainingInfo
+		eval      *messages.Evaluation
+		requester *actor.PID
+		err       *messages.Error
+	}
+	// scoreRows asks for results without storing them (ensembles). Reply: *scoreRowsReply.
+	scoreRows struct {
+		id    string
+		idx   int
+		table detect.Table
+	}
+	scoreRowsReply struct {
+		idx     int
+		results []detect.Result
+		err     *messages.Error
+	}
+	// resetModel drops the in-memory model (parameters changed).
+	resetModel struct{}
+	// listResults is GetResults after the manager's access check.
+	listResults struct{ msg *messages.GetResults }
+)
+
+func modelKey(id string) []byte { return []byte("model/" + id) }
+
+func resultPrefix(id string) string { return "result/" + id + "/" }
+
+// Receive implements actor.Actor.
+func (d *detectorActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		if err := d.load(); err != nil {
+			panic(fmt.Errorf("detector %s: load snapshot: %w", d.id, err))
+		}
+		if d.deps.idle > 0 {
+			ctx.SetReceiveTimeout(d.deps.idle)
+		}
+	case *actor.ReceiveTimeout:
+		if !d.training {
+			ctx.Stop(ctx.Self()) // passivate; the manager re-activates on demand
+		}
+	case *messages.Crash:
+		panic("detector " + d.id + ": injected crash")
+	case *messages.DetectRows:
+		d.detect(ctx, m)
+	case *scoreRows:
+		if d.model == nil {
+			ctx.Respond(&scoreRowsReply{idx: m.idx, err: untrained(d.id)})
+			return
+		}
+		res, err := d.model.Score(m.table)
+		if err != nil {
+			ctx.Respond(&scoreRowsReply{idx: m.idx, err: messages.Errorf(messages.CodeValidation, "detector %s: %v", d.id, err)})
+			return
+		}
+		ctx.Respond(&scoreRowsReply{idx: m.idx, results: res})
+	case *startTraining:
+		if d.training {
+			ctx.Send(m.requester, &messages.TrainReply{Err: messages.Errorf(messages.CodeConflict, "detector %s is already training", d.id)})
+			return
+		}
+		d.training = true
+		props := actor.PropsFromProducer(func() actor.Actor { return &trainer{req: m, now: d.deps.now} })
+		ctx.Spawn(props)
+	case *trainDone:
+		d.training = false
+		if m.err == nil {
+			if err := d.deps.store.Write([][]byte{modelKey(d.id)}, [][]byte{m.snapshot}); err != nil {
+				d.log.Error("persist model", "err", err)
+				m.err = messages.Errorf(messages.CodeInternal, "storage error")
+			} else {
+				d.model = m.model
+			}
+		}
+		ctx.Send(ctx.Parent(), &detectorTrained{id: d.id, reply: m.reply, info: m.info, eval: m.eval, requester: m.req.requester, err: m.err})
+	case *resetModel:
+		d.model = nil // the manager already deleted model/<id> with the metadata
+	case *messages.BatchDetect:
+		d.batch(ctx, m)
+	case *listResults:
+		ctx.Respond(d.results(m.msg))
+	}
+}
+
+func untrained(id string) *messages.Error {
+	return &messages.Error{
+		Code:    messages.CodeConflict,
+		Message: fmt.Sprintf("detector %s is not trained: POST /api/v1/detectors/%s/train first", id, id),
+		Details: map[string]any{"detector_id": id, "is_trained": false},
+	}
+}
+
+func (d *detectorActor) load() error {
+	v, found, err := d.deps.store.Get(modelKey(d.id))
+	if err != nil || !found {
+		return err
+	}
+	var snap messages.ModelSnapshot
+	if err := proto.Unmarshal(v, &snap); err != nil {
+		return fmt.Errorf("decode snapshot: %w", err)
+	}
+	if len(snap.Model) == 0 {
+		return nil
+	}
+	m, err := detect.Load(snap.Model)
+	if err != nil {
+		return fmt.Errorf("load model: %w", err)
+	}
+	d.model = m
+	return nil
+}
+
+// decodeRows decodes a JSON array of objects into a table (columns in first-seen order) and the
+// raw bytes of each object.
+func decodeRows(b []byte) (detect.Table, []json.RawMessage, *messages.Error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(b, &raws); err != nil {
+		return detect.Table{}, nil, messages.FieldError("data", "must be an array of objects")
+	}
+	t := detect.Table{Rows: make([][]any, len(raws))}
+	col := map[string]int{}
+	objs := make([]map[string]any, len(raws))
+	for i, r := range raws {
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.UseNumber()
+		if err := dec.Decode(&objs[i]); err != nil || objs[i] == nil {
+			return detect.Table{}, nil, messages.FieldError("data["+strconv.Itoa(i)+"]", "must be an object")
+		}
+		for k, v := range objs[i] {
+			switch v.(type) {
+			case map[string]any, []any:
+				return detect.Table{}, nil, messages.FieldError("data["+strconv.Itoa(i)+"]."+k, "must be a number, string, boolean or null")
+			}
+			if _, ok := col[k]; !ok {
+				col[k] = len(t.Columns)
+				t.Columns = append(t.Columns, k)
+			}
+		}
+	}
+	for i, o := range objs {
+		row := make([]any, len(t.Columns))
+		for k, v := range o {
+			row[col[k]] = v
+		}
+		t.Rows[i] = row
+	}
+	return t, raws, nil
+}
+
+func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
+	start := time.Now()
+	reply := func(r *messages.DetectRowsReply) { ctx.Respond(r) }
+	if d.model == nil {
+		reply(&messages.DetectRowsReply{Error: remoteErr(untrained(d.id))})
+		return
+	}
+	table, raws, merr := decodeRows(m.RowsJson)
+	if merr != nil {
+		reply(&messages.DetectRowsReply{Error: remoteErr(merr)})
+		return
+	}
+	if len(table.Rows) == 0 {
+		reply(&messages.DetectRowsReply{Error: remoteErr(messages.FieldError("data", "must hold at least one row"))})
+		return
+	}
+	results, err := d.model.Score(table)
+	if err != nil {
+		reply(&messages.DetectRowsReply{Error: remoteErr(messages.Errorf(messages.CodeValidation, "%v", err))})
+		return
+	}
+	now := d.deps.now().UTC()
+	out := make([]byte, 0, 256*len(results))
+	out = append(out, '[')
+	anomalies := 0
+	scoreSum := 0.0
+	var keys, vals [][]byte
+	if m.StoreResults {
+		keys = make([][]byte, 0, len(results))
+		vals = make([][]byte, 0, len(results))
+	}
+	for i, r := range results {
+		if r.IsAnomaly {
+			anomalies++
+		}
+		scoreSum += r.AnomalyScore
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendResult(out, raws[i], &r)
+		if m.StoreResults {
+			d.seq++
+			id := fmt.Sprintf("%019d-%06d", now.UnixNano(), d.seq%1000000)
+			keys = append(keys, []byte(resultPrefix(d.id)+id))
+			vals = append(vals, appendStored(nil, d.id, "res_"+id, now, raws[i], &r))
+		}
+	}
+	out = append(out, ']')
+	d.deps.detections.Add(int64(len(results)))
+	elapsed := time.Since(start)
+	d.deps.detectNs.Add(int64(elapsed))
+	rep := &messages.DetectRowsReply{ResultsJson: out, AnomaliesDetected: int32(anomalies), TotalSamples: int32(len(results))}
+	ev := &messages.LiveEvent{
+		Type: messages.EventDetectionResult, OwnerID: m.UserId, DetectorID: d.id, Timestamp: now,
+		Data: map[string]any{"total_samples": len(results), "anomalies_detected": anomalies},
+	}
+	if !m.StoreResults {
+		reply(rep)
+		d.deps.publish(ev)
+		return
+	}
+	sender, sys, publish := ctx.Sender(), ctx.ActorSystem(), d.deps.publish
+	d.deps.writer.submit(&writeReq{
+		keys: keys, vals: vals, detector: d.id, hour: now, count: len(results), anomalies: anomalies,
+		scoreSum: scoreSum, micros: elapsed.Microseconds(),
+		cb: func(err error) {
+			if err != nil {
+				sys.Root.Send(sender, &messages.DetectRowsReply{Error: remoteErr(messages.Errorf(messages.CodeInternal, "storage error"))})
+				return
+			}
+			sys.Root.Send(sender, rep)
+			publish(ev)
+		},
+	})
+}
+
+// remoteErr converts an error for a proto reply.
+func remoteErr(e *messages.Error) *messages.RemoteError {
+	r := &messages.RemoteError{Code: int32(e.Code), Message: e.Message}
+	if e.Details != nil {
+		r.DetailsJson, _ = json.Marshal(e.Details)
+	}
+	return r
+}
+
+// appendResult appends one result of the contract's detect reply.
+func appendResult(dst []byte, raw json.RawMessage, r *detect.Result) []byte {
+	dst = append(dst, `{"data_point":`...)
+	dst = append(dst, raw...)
+	dst = append(dst, `,"is_anomaly":`...)
+	dst = strconv.AppendBool(dst, r.IsAnomaly)
+	dst = append(dst, `,"anomaly_score":`...)
+	dst = strconv.AppendFloat(dst, r.AnomalyScore, 'g', -1, 64)
+	dst = append(dst, `,"confidence":`...)
+	dst = strconv.AppendFloat(dst, r.Confidence, 'g', -1, 64)
+	dst = append(dst, `,"score":`...)
+	dst = strconv.AppendFloat(dst, r.Score, 'g', -1, 64)
+	dst = append(dst, `,"explanation":`...)
+	dst = strconv.AppendQuote(dst, r.Explanation)
+	if len(r.Contributions) > 0 {
+		c, _ := json.Marshal(r.Contributions)
+		dst = append(dst, `,"contributions":`...)
+		dst = append(dst, c...)
+	}
+	return append(dst, '}')
+}
+
+// appendStored appends a result as stored under result/<detector>/<id> (messages.StoredResult).
+func appendStored(dst []byte, detector, id string, at time.Time, raw json.RawMessage, r *detect.Result) []byte {
+	dst = append(dst, `{"id":`...)
+	dst = strconv.AppendQuote(dst, id)
+	dst = append(dst, `,"detector_id":`...)
+	dst = strconv.AppendQuote(dst, detector)
+	dst = append(dst, `,"is_anomaly":`...)
+	dst = strconv.AppendBool(dst, r.IsAnomaly)
+	dst = append(dst, `,"anomaly_score":`...)
+	dst = strconv.AppendFloat(dst, r.AnomalyScore, 'g', -1, 64)
+	dst = append(dst, `,"confidence":`...)
+	dst = strconv.AppendFloat(dst, r.Confidence, 'g', -1, 64)
+	dst = append(dst, `,"explanation":`...)
+	dst = strconv.AppendQuote(dst, r.Explanation)
+	dst = append(dst, `,"detected_at":"`...)
+	dst = at.AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, `","data_point":`...)
+	dst = append(dst, raw...)
+	return append(dst, '}')
+}
+
+// results lists stored results newest first within the range, counting every match.
+func (d *detectorActor) results(m *messages.GetResults) *messages.ResultsReply {
+	prefix := resultPrefix(d.id)
+	from := []byte(prefix)
+	if !m.Start.IsZero() {
+		from = fmt.Appendf(nil, "%s%019d", prefix, m.Start.UnixNano())
+	}
+	var endKey []byte
+	if !m.End.IsZero() {
+		endKey = fmt.Appendf(nil, "%s%019d~", prefix, m.End.UnixNano())
+	}
+	rep := &messages.ResultsReply{}
+	var all []messages.StoredResult
+	var decodeErr error
+	err := d.deps.store.Scan([]byte(prefix), from, func(k, v []byte) bool {
+		if endKey != nil && bytes.Compare(k, endKey) > 0 {
+			return false
+		}
+		anomalous := bytes.Contains(v, []byte(`"is_anomaly":true`))
+		if m.AnomaliesOnly && !anomalous {
+			return true
+		}
+		rep.Total++
+		if anomalous {
+			rep.AnomalyCount++
+		}
+		var r messages.StoredResult
+		if decodeErr = json.Unmarshal(v, &r); decodeErr != nil {
+			return false
+		}
+		all = append(all, r)
+		if len(all) > m.Limit { // keep the newest Limit: drop the oldest
+			all = all[1:]
+		}
+		return true
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	if err != nil {
+		d.log.Error("scan results", "err", err)
+		return &messages.ResultsReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
+	}
+	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+		all[i], all[j] = all[j], all[i]
+	}
+	rep.Results = all
+	return rep
+}

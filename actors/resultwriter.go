@@ -1,0 +1,209 @@
+package actors
+
+import (
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// resultWriter is the group commit the detection path writes through: requests queue their
+// keys and values, a single goroutine commits everything queued (up to maxBatch requests, or what
+// arrived within linger of the first) in one synced Store.Write, then calls every request's done
+// callback. So durability costs one fsync per batch, not per request, and a detector actor never
+// waits for the disk: it hands its results over and goes on with its mailbox.
+//
+// It also owns the per-detector counters (key dtotal/<id>) and per-hour statistics
+// (dstat/<id>/<yyyymmddhh>), updating them in the same write as the results they count.
+// It is safe for concurrent use.
+type resultWriter struct {
+	store  Store
+	log    *slog.Logger
+	queue  chan *writeReq
+	linger time.Duration
+
+	mu     sync.Mutex
+	totals map[string]*detTotals // detector ID → totals, loaded lazily
+	hours  map[string]*hourStats // dstat key → stats, loaded lazily
+	done   chan struct{}
+	closed bool
+}
+
+// writeReq is one request's writes and counters.
+type writeReq struct {
+	keys, vals [][]byte
+	detector   string
+	hour       time.Time
+	count      int
+	anomalies  int
+	scoreSum   float64
+	micros     int64
+	cb         func(error)
+}
+
+// detTotals are a detector's all-time counters.
+type detTotals struct {
+	Total     int64 `json:"total"`
+	Anomalies int64 `json:"anomalies"`
+}
+
+// hourStats are one detector's counters for one UTC hour.
+type hourStats struct {
+	Count     int64   `json:"count"`
+	Anomalies int64   `json:"anomalies"`
+	ScoreSum  float64 `json:"score_sum"`
+	Micros    int64   `json:"micros"`
+}
+
+// Group-commit bounds.
+const (
+	writerQueue    = 4096 // requests waiting for the writer before senders block
+	writerMaxBatch = 512  // requests committed in one Store.Write
+)
+
+func newResultWriter(store Store, log *slog.Logger, linger time.Duration) *resultWriter {
+	w := &resultWriter{
+		store: store, log: log, queue: make(chan *writeReq, writerQueue), linger: linger,
+		totals: map[string]*detTotals{}, hours: map[string]*hourStats{}, done: make(chan struct{}),
+	}
+	go w.loop()
+	return w
+}
+
+// submit queues a request; cb runs on the writer goroutine once the batch is durable (or failed).
+func (w *resultWriter) submit(r *writeReq) {
+	w.queue <- r
+}
+
+// close commits what is queued and stops the goroutine.
+func (w *resultWriter) close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	w.mu.Unlock()
+	close(w.queue)
+	<-w.done
+}
+
+func (w *resultWriter) loop() {
+	defer close(w.done)
+	batch := make([]*writeReq, 0, writerMaxBatch)
+	for first := range w.queue {
+		batch = append(batch[:0], first)
+		timer := time.NewTimer(w.linger)
+	fill:
+		for len(batch) < writerMaxBatch {
+			select {
+			case r, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			case <-timer.C:
+				break fill
+			}
+		}
+		timer.Stop()
+		w.commit(batch)
+	}
+}
+
+func hourKey(detector string, t time.Time) string {
+	return "dstat/" + detector + "/" + t.UTC().Format("2006010215")
+}
+
+func (w *resultWriter) commit(batch []*writeReq) {
+	var keys, vals [][]byte
+	w.mu.Lock()
+	touchedT := map[string]bool{}
+	touchedH := map[string]bool{}
+	for _, r := range batch {
+		keys = append(keys, r.keys...)
+		vals = append(vals, r.vals...)
+		if r.detector == "" || r.count == 0 {
+			continue
+		}
+		t := w.totalsLocked(r.detector)
+		t.Total += int64(r.count)
+		t.Anomalies += int64(r.anomalies)
+		touchedT[r.detector] = true
+		hk := hourKey(r.detector, r.hour)
+		h := w.hourLocked(hk)
+		h.Count += int64(r.count)
+		h.Anomalies += int64(r.anomalies)
+		h.ScoreSum += r.scoreSum
+		h.Micros += r.micros
+		touchedH[hk] = true
+	}
+	for id := range touchedT {
+		b, _ := json.Marshal(w.totals[id])
+		keys, vals = append(keys, []byte("dtotal/"+id)), append(vals, b)
+	}
+	for hk := range touchedH {
+		b, _ := json.Marshal(w.hours[hk])
+		keys, vals = append(keys, []byte(hk)), append(vals, b)
+	}
+	if len(w.hours) > 50000 { // bound the cache; entries reload from the store on demand
+		w.hours = map[string]*hourStats{}
+	}
+	w.mu.Unlock()
+	err := w.store.Write(keys, vals)
+	if err != nil {
+		w.log.Error("result batch write", "requests", len(batch), "err", err)
+		// The in-memory counters may now be ahead of the store; reload them on next use.
+		w.mu.Lock()
+		w.totals, w.hours = map[string]*detTotals{}, map[string]*hourStats{}
+		w.mu.Unlock()
+	}
+	for _, r := range batch {
+		if r.cb != nil {
+			r.cb(err)
+		}
+	}
+}
+
+func (w *resultWriter) totalsLocked(id string) *detTotals {
+	if t, ok := w.totals[id]; ok {
+		return t
+	}
+	t := &detTotals{}
+	if v, found, err := w.store.Get([]byte("dtotal/" + id)); err == nil && found {
+		_ = json.Unmarshal(v, t)
+	}
+	w.totals[id] = t
+	return t
+}
+
+func (w *resultWriter) hourLocked(k string) *hourStats {
+	if h, ok := w.hours[k]; ok {
+		return h
+	}
+	h := &hourStats{}
+	if v, found, err := w.store.Get([]byte(k)); err == nil && found {
+		_ = json.Unmarshal(v, h)
+	}
+	w.hours[k] = h
+	return h
+}
+
+// detectorTotals returns a detector's all-time counters.
+func (w *resultWriter) detectorTotals(id string) detTotals {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return *w.totalsLocked(id)
+}
+
+// forget drops a deleted detector's cached counters.
+func (w *resultWriter) forget(id string) {
+	w.mu.Lock()
+	delete(w.totals, id)
+	for k := range w.hours {
+		if len(k) > len("dstat/")+len(id) && k[len("dstat/"):len("dstat/")+len(id)+1] == id+"/" {
+			delete(w.hours, k)
+		}
+	}
+	w.mu.Unlock()
+}

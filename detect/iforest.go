@@ -1,0 +1,310 @@
+package detect
+
+import (
+	"math"
+)
+
+// eulerGamma is the Euler–Mascheroni constant.
+const eulerGamma = 0.5772156649015329
+
+// featureThreshold is the smallest max-min range for which a feature can be
+// split at a tree node; narrower features count as constant, as in
+// scikit-learn's tree splitters.
+const featureThreshold = 1e-7
+
+func iforestDef() algoDef {
+	return algoDef{
+		info: AlgorithmInfo{
+			Name:     "IsolationForest",
+			Category: "tree_based",
+			Description: "Isolation Forest (Liu, Ting and Zhou 2008), as scikit-learn's IsolationForest: random trees on " +
+				"subsamples isolate anomalies in fewer splits; the score is 2^(-mean path length / c(max_samples)).",
+			Parameters: withCommon(map[string]ParamSpec{
+				"n_estimators": {Type: TypeInteger, Default: 100, Min: fp(1), Max: fp(1000),
+					Description: "Number of trees"},
+				"max_samples": {Type: TypeInteger, Default: 256, Min: fp(2), Max: fp(1 << 20),
+					Description: "Rows drawn without replacement to grow each tree (all rows if fewer); trees grow to depth ceil(log2(max_samples))"},
+				"max_features": {Type: TypeFloat, Default: 1.0, Min: fp(0), Max: fp(1), MinExclusive: true,
+					Description: "Fraction of the features drawn (without replacement, at least one) for each tree"},
+				"random_state": randomStateSpec(),
+			}),
+			Complexity:  "O(t·ψ·log ψ) fit, O(t·log ψ) per row",
+			Scalability: "excellent",
+		},
+		aliases:  []string{"iforest", "isolation_forest"},
+		newModel: func(p params) model { return newIForest(p) },
+	}
+}
+
+// ifNode is one node of a flattened isolation tree. A split node sends x to
+// left when x[feat] <= thr and to left+1 otherwise. A leaf is stored as a
+// split with thr = +Inf whose left child is itself, so every traversal runs
+// exactly depth steps with no data-dependent branch.
+type ifNode struct {
+	thr  float64
+	feat int32
+	left int32
+}
+
+// iforest is an isolation forest; its trees share one node slice.
+type iforest struct {
+	nTrees      int
+	maxSamples  int
+	maxFeatures float64
+	seed        uint64
+
+	depth int       // traversal steps: ceil(log2(samples per tree))
+	norm  float64   // nTrees * c(samples per tree)
+	roots []int32   // root node of each tree
+	nodes []ifNode  // all trees' nodes
+	leaf  []float64 // per node: depth + c(rows in leaf), for leaves
+}
+
+func newIForest(p params) *iforest {
+	return &iforest{
+		nTrees:      p.i("n_estimators"),
+		maxSamples:  p.i("max_samples"),
+		maxFeatures: p.f("max_features"),
+		seed:        uint64(p.i("random_state")),
+	}
+}
+
+// avgPathLength is c(n), the average path length of an unsuccessful search
+// in a binary search tree of n keys: 2H(n-1) - 2(n-1)/n with c(1) = 0 and
+// c(2) = 1, H(i) ≈ ln(i) + γ.
+func avgPathLength(n int) float64 {
+	switch {
+	case n <= 1:
+		return 0
+	case n == 2:
+		return 1
+	}
+	f := float64(n)
+	return 2*(math.Log(f-1)+eulerGamma) - 2*(f-1)/f
+}
+
+// ifBuilder holds the scratch state of growing one forest.
+type ifBuilder struct {
+	f     *iforest
+	x     []float64
+	d     int
+	r     *rng
+	feats []int // features available to the current tree
+	order []int // scratch permutation of feats
+}
+
+func (f *iforest) fit(x []float64, n, d int, train []float64) error {
+	ms := min(f.maxSamples, n)
+	f.depth = int(math.Ceil(math.Log2(float64(max(ms, 2)))))
+	f.norm = float64(f.nTrees) * avgPathLength(ms)
+	if f.norm == 0 {
+		f.norm = 1
+	}
+	f.roots = make([]int32, f.nTrees)
+	capacity := min(f.nTrees*(2*ms-1), 1<<20)
+	f.nodes = make([]ifNode, 0, capacity)
+	f.leaf = make([]float64, 0, capacity)
+	pool := make([]int, n)
+	for i := range pool {
+		pool[i] = i
+	}
+	allFeats := make([]int, d)
+	for i := range allFeats {
+		allFeats[i] = i
+	}
+	nf := max(1, int(f.maxFeatures*float64(d)))
+	b := &ifBuilder{f: f, x: x, d: d, order: make([]int, nf)}
+	idx := make([]int, ms)
+	for t := 0; t < f.nTrees; t++ {
+		b.r = newRNG(f.seed, uint64(t))
+		b.r.partialShuffle(pool, ms)
+		copy(idx, pool[:ms])
+		b.feats = allFeats
+		if nf < d {
+			b.r.partialShuffle(allFeats, nf)
+			b.feats = append([]int(nil), allFeats[:nf]...)
+		}
+		f.roots[t] = f.newNode()
+		b.grow(f.roots[t], idx, 0)
+	}
+	f.scoreBatch(train, x, n, d)
+	return nil
+}
+
+func (f *iforest) newNode() int32 {
+	f.nodes = append(f.nodes, ifNode{})
+	f.leaf = append(f.leaf, 0)
+	return int32(len(f.nodes) - 1)
+}
+
+func (f *iforest) setLeaf(i int32, depth, size int) {
+	f.nodes[i] = ifNode{thr: math.Inf(1), feat: 0, left: i}
+	f.leaf[i] = float64(depth) + avgPathLength(size)
+}
+
+// grow splits node i holding rows idx at the given depth, as scikit-learn's
+// random splitter with max_features=1: features are drawn without
+// replacement until one is not constant on the node; the threshold is
+// uniform between its min and max.
+func (b *ifBuilder) grow(i int32, idx []int, depth int) {
+	f := b.f
+	if depth >= f.depth || len(idx) <= 1 {
+		f.setLeaf(i, depth, len(idx))
+		return
+	}
+	copy(b.order, b.feats)
+	x, d := b.x, b.d
+	feat, lo, hi := -1, 0.0, 0.0
+	for k := 0; k < len(b.order); k++ {
+		j := k + b.r.intn(len(b.order)-k)
+		b.order[k], b.order[j] = b.order[j], b.order[k]
+		c := b.order[k]
+		mn, mx := x[idx[0]*d+c], x[idx[0]*d+c]
+		for _, r := range idx[1:] {
+			v := x[r*d+c]
+			mn = math.Min(mn, v)
+			mx = math.Max(mx, v)
+		}
+		if mx > mn+featureThreshold {
+			feat, lo, hi = c, mn, mx
+			break
+		}
+	}
+	if feat < 0 {
+		f.setLeaf(i, depth, len(idx))
+		return
+	}
+	thr := lo + b.r.float64()*(hi-lo)
+	if thr >= hi {
+		thr = lo
+	}
+	// Partition: rows with x <= thr first.
+	p := 0
+	for k, r := range idx {
+		if x[r*d+feat] <= thr {
+			idx[p], idx[k] = idx[k], idx[p]
+			p++
+		}
+	}
+	left := f.newNode()
+	f.newNode()
+	f.nodes[i] = ifNode{thr: thr, feat: int32(feat), left: left}
+	b.grow(left, idx[:p], depth+1)
+	b.grow(left+1, idx[p:], depth+1)
+}
+
+// right is 1 when v > thr and 0 otherwise, for finite v, computed from the
+// sign bit of thr - v so that tree walks have no unpredictable branch.
+func right(v, thr float64) int32 { return int32(math.Float64bits(thr-v) >> 63) }
+
+// pathSum returns the sum over trees of the path length of x. Four trees
+// are walked in lockstep so that their independent loads overlap; leaf
+// values are added in tree order, as scoreBatch does, so both give
+// bit-identical sums.
+func (f *iforest) pathSum(x []float64) float64 {
+	nodes, leaf, roots := f.nodes, f.leaf, f.roots
+	var sum float64
+	t := 0
+	for ; t+4 <= len(roots); t += 4 {
+		i0, i1, i2, i3 := roots[t], roots[t+1], roots[t+2], roots[t+3]
+		for s := 0; s < f.depth; s++ {
+			n0, n1, n2, n3 := &nodes[i0], &nodes[i1], &nodes[i2], &nodes[i3]
+			i0, i1, i2, i3 = n0.left, n1.left, n2.left, n3.left
+			i0 += right(x[n0.feat], n0.thr)
+			i1 += right(x[n1.feat], n1.thr)
+			i2 += right(x[n2.feat], n2.thr)
+			i3 += right(x[n3.feat], n3.thr)
+		}
+		sum += leaf[i0]
+		sum += leaf[i1]
+		sum += leaf[i2]
+		sum += leaf[i3]
+	}
+	for ; t < len(roots); t++ {
+		i := roots[t]
+		for s := 0; s < f.depth; s++ {
+			n := &nodes[i]
+			i = n.left + right(x[n.feat], n.thr)
+		}
+		sum += leaf[i]
+	}
+	return sum
+}
+
+func (f *iforest) score(x []float64) float64 {
+	return math.Exp2(-f.pathSum(x) / f.norm)
+}
+
+// ifBlock bounds the rows scored together, tree by tree, in batch scoring so
+// that one tree stays in cache across the block and the rows' walks overlap.
+const ifBlock = 64
+
+// scoreBatch scores n rows; per row it adds leaf values in tree order, as
+// pathSum, so batch and single-row scores are bit-identical.
+func (f *iforest) scoreBatch(dst, x []float64, n, d int) {
+	var acc [ifBlock]float64
+	var pos [ifBlock]int32
+	nodes, leaf := f.nodes, f.leaf
+	for start := 0; start < n; start += ifBlock {
+		m := min(ifBlock, n-start)
+		rows := x[start*d : (start+m)*d]
+		for k := 0; k < m; k++ {
+			acc[k] = 0
+		}
+		for _, root := range f.roots {
+			for k := 0; k < m; k++ {
+				pos[k] = root
+			}
+			for s := 0; s < f.depth; s++ {
+				for k := 0; k < m; k++ {
+					nd := &nodes[pos[k]]
+					pos[k] = nd.left + right(rows[k*d+int(nd.feat)], nd.thr)
+				}
+			}
+			for k := 0; k < m; k++ {
+				acc[k] += leaf[pos[k]]
+			}
+		}
+		for k := 0; k < m; k++ {
+			dst[start+k] = math.Exp2(-acc[k] / f.norm)
+		}
+	}
+}
+
+func (f *iforest) encode(e *encoder) {
+	e.int(f.depth)
+	e.f64(f.norm)
+	e.i32s(f.roots)
+	e.int(len(f.nodes))
+	for i, n := range f.nodes {
+		e.f64(n.thr)
+		e.u32(uint32(n.feat))
+		e.u32(uint32(n.left))
+		e.f64(f.leaf[i])
+	}
+}
+
+func (f *iforest) decode(d *decoder, nfeat int) {
+	f.depth = d.int()
+	f.norm = d.f64()
+	f.roots = d.i32s()
+	n := d.count(24)
+	f.nodes = make([]ifNode, n)
+	f.leaf = make([]float64, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		f.nodes[i] = ifNode{thr: d.f64(), feat: int32(d.u32()), left: int32(d.u32())}
+		f.leaf[i] = d.f64()
+		nd := f.nodes[i]
+		if nd.feat < 0 || int(nd.feat) >= nfeat || nd.left < 0 || int(nd.left)+1 > n || (int(nd.left) == n-1 && nd.left != int32(i)) {
+			d.fail("isolation tree node %d out of range", i)
+		}
+	}
+	for _, r := range f.roots {
+		if r < 0 || int(r) >= n {
+			d.fail("isolation tree root %d out of range", r)
+		}
+	}
+	if len(f.roots) != f.nTrees || f.depth < 1 || f.depth > 64 {
+		d.fail("isolation forest has %d trees of depth %d", len(f.roots), f.depth)
+	}
+}

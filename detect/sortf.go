@@ -1,0 +1,55 @@
+package detect
+
+import (
+	"math"
+	"slices"
+)
+
+// radixMin is the length from which sortFloats uses a radix sort.
+const radixMin = 2048
+
+// sortFloats sorts v ascending (NaN-free input). Long slices use an LSD
+// radix sort on order-preserving 64-bit keys (O(n), 8 passes of 8 bits, one
+// n-sized scratch buffer); -0 sorts before +0.
+func sortFloats(v []float64) {
+	n := len(v)
+	if n < radixMin {
+		slices.Sort(v)
+		return
+	}
+	keys := make([]uint64, n)
+	tmp := make([]uint64, n)
+	for i, f := range v {
+		b := math.Float64bits(f)
+		keys[i] = b ^ (uint64(int64(b)>>63) | 1<<63)
+	}
+	var count [256]int
+	for shift := uint(0); shift < 64; shift += 8 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xff]++
+		}
+		if count[(keys[0]>>shift)&0xff] == n {
+			continue // every key has this byte: the pass would not move anything
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range keys {
+			b := (k >> shift) & 0xff
+			tmp[count[b]] = k
+			count[b]++
+		}
+		keys, tmp = tmp, keys
+	}
+	for i, k := range keys {
+		// Undo the key transform.
+		if k&(1<<63) != 0 {
+			v[i] = math.Float64frombits(k ^ 1<<63)
+		} else {
+			v[i] = math.Float64frombits(^k)
+		}
+	}
+}
