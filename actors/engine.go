@@ -195,9 +195,9 @@ type readyReply struct {
 
 // rootActor supervises the managers.
 type rootActor struct {
-	cfg              Config
-	writer           *resultWriter
-	publish          func(any)
+	cfg                                                Config
+	writer                                             *resultWriter
+	publish                                            func(any)
 	users, detectors, datasets, ensembles, experiments *actor.PID
 	err                                                error
 }

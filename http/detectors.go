@@ -345,4 +345,3 @@ func (s *Server) performance(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 	}
 	s.writeJSON(ctx, fasthttp.StatusOK, rep)
 }
-
