@@ -115,6 +115,16 @@ func (d *detectors) Receive(ctx actor.Context) {
 		}
 	case *ownedDetectors:
 		ctx.Respond(d.owned(m))
+	case *detectorCrashed:
+		owner := ""
+		if det, ok := d.meta[m.id]; ok {
+			owner = det.OwnerID
+		}
+		d.deps.publish(&messages.LiveEvent{
+			Type: messages.EventSystemAlert, OwnerID: owner, DetectorID: m.id, Timestamp: d.cfg.Now().UTC(),
+			Data: map[string]any{"level": "error", "detector_id": m.id,
+				"message": "detector crashed and was restarted from its snapshot", "reason": m.reason},
+		})
 	}
 }
 
@@ -425,6 +435,9 @@ func (d *detectors) getBatch(m *messages.GetBatch) *messages.BatchReply {
 	}
 	return &messages.BatchReply{Batch: *b, Body: body}
 }
+
+// detectorCrashed is sent by the supervision strategy when a detector actor panicked.
+type detectorCrashed struct{ id, reason string }
 
 // ownedDetectors asks which of ids exist, are readable by p and trained. Reply: *ownedReply.
 type ownedDetectors struct {

@@ -174,15 +174,15 @@ func (s *alertingStrategy) HandleFailure(sys *actor.ActorSystem, sup actor.Super
 	rs *actor.RestartStatistics, reason any, message any) {
 	s.log.Error("actor crashed; restarting from its snapshot", "actor", child.Id, "reason", fmt.Sprint(reason),
 		"failures", rs.FailureCount()+1)
-	ev := &messages.LiveEvent{
-		Type: messages.EventSystemAlert, Timestamp: s.now().UTC(),
-		Data: map[string]any{"level": "error", "actor": child.Id, "message": "actor crashed and was restarted from its snapshot"},
-	}
 	if id, ok := strings.CutPrefix(child.Id, "root/detectors/"); ok {
-		ev.DetectorID = id
-		ev.Data["detector_id"] = id
+		// The detectors manager knows the owner and publishes the alert to them.
+		sys.Root.Send(actor.NewPID(sys.Address(), "root/detectors"), &detectorCrashed{id: id, reason: fmt.Sprint(reason)})
+	} else {
+		s.publish(&messages.LiveEvent{
+			Type: messages.EventSystemAlert, Timestamp: s.now().UTC(),
+			Data: map[string]any{"level": "error", "actor": child.Id, "message": "actor crashed and was restarted from its snapshot"},
+		})
 	}
-	s.publish(ev)
 	s.inner.HandleFailure(sys, sup, child, rs, reason, message)
 }
 

@@ -46,6 +46,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/detectors/{detector_id}/results", authenticated, "read results", s.detectorResults},
 		{"GET", "/api/v1/results/{batch_id}", authenticated, "read batch results", s.getBatch},
 		{"GET", "/api/v1/metrics", authenticated, "read metrics", s.platformMetrics},
+		{"GET", "/ws/detections", authenticated, "watch live events", s.wsDetections},
 
 		{"GET", "/api/v1/datasets", authenticated, "list datasets", s.listDatasets},
 		{"POST", "/api/v1/datasets", write, "create datasets", s.createDataset},

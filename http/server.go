@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -48,6 +49,8 @@ type Config struct {
 	// BatchWait is how long a batch request waits for its job before answering 202 with the
 	// batch ID. Default 5 s.
 	BatchWait time.Duration
+	// WS bounds WebSocket sessions.
+	WS WSConfig
 	// RateLimits are the per-role hourly request limits.
 	RateLimits RateLimits
 	// BcryptCost is the password hashing cost. Default 10 (bcrypt.DefaultCost).
@@ -89,6 +92,7 @@ func (c *Config) fill() {
 	if c.BatchWait <= 0 {
 		c.BatchWait = 5 * time.Second
 	}
+	c.WS.fill()
 	c.RateLimits.fill()
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -132,9 +136,12 @@ type Server struct {
 	started  time.Time
 	cpu      cpuSampler
 
-	mu     sync.Mutex
-	ln     net.Listener
-	closed bool
+	wsClients atomic.Int64
+
+	mu       sync.Mutex
+	ln       net.Listener
+	closed   bool
+	sessions map[*wsSession]struct{}
 }
 
 // New builds a server; Serve starts it.
@@ -204,6 +211,7 @@ func (s *Server) Close() error {
 	ln := s.ln
 	s.mu.Unlock()
 	err := s.srv.Shutdown()
+	s.closeSessions()
 	if ln != nil {
 		_ = ln.Close() // already closed by Shutdown in the common case
 	}
