@@ -45,19 +45,45 @@ type specDoc struct {
 		Title       string `yaml:"title"`
 		Description string `yaml:"description"`
 	} `yaml:"info"`
-	Paths map[string]map[string]struct {
-		Summary   string         `yaml:"summary"`
-		Security  []any          `yaml:"security"`
-		Responses map[string]any `yaml:"responses"`
-	} `yaml:"paths"`
+	Paths map[string]map[string]specOp `yaml:"-"`
 }
 
+type specOp struct {
+	Summary   string         `yaml:"summary"`
+	Security  []any          `yaml:"security"`
+	Responses map[string]any `yaml:"responses"`
+}
+
+// httpMethods are the keys of a path item that are operations (others, such as parameters, are not).
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
+
 func parseSpec() (*specDoc, error) {
-	var doc specDoc
-	if err := yaml.Unmarshal(openAPISpec, &doc); err != nil {
+	var raw struct {
+		Info  yaml.Node                       `yaml:"info"`
+		Paths map[string]map[string]yaml.Node `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(openAPISpec, &raw); err != nil {
 		return nil, fmt.Errorf("parse openapi.yaml: %w", err)
 	}
-	return &doc, nil
+	doc := &specDoc{Paths: map[string]map[string]specOp{}}
+	if err := raw.Info.Decode(&doc.Info); err != nil {
+		return nil, fmt.Errorf("parse openapi.yaml info: %w", err)
+	}
+	for path, item := range raw.Paths {
+		ops := map[string]specOp{}
+		for method, node := range item {
+			if !httpMethods[method] {
+				continue
+			}
+			var op specOp
+			if err := node.Decode(&op); err != nil {
+				return nil, fmt.Errorf("parse openapi.yaml %s %s: %w", method, path, err)
+			}
+			ops[method] = op
+		}
+		doc.Paths[path] = ops
+	}
+	return doc, nil
 }
 
 // docs renders the OpenAPI document as a self-contained HTML page (no scripts or CDN), one
