@@ -294,7 +294,7 @@ func TestPreparationAndExplanation(t *testing.T) {
 	}
 	d = MustFit(t, "ZScore", nil, tab)
 	res, _ = d.Score(Table{Columns: tab.Columns, Rows: [][]any{{1e6, "fuel", "uA"}}})
-	if e := res[0].Explanation; !strings.Contains(e, "amount is unusually high (1e+06): above all training rows") || !res[0].IsAnomaly {
+	if e := res[0].Explanation; !strings.Contains(e, "amount is unusually high (1e+06): above all training rows (maximum 29)") || !res[0].IsAnomaly {
 		t.Errorf("Explanation = %q, IsAnomaly = %v", e, res[0].IsAnomaly)
 	}
 	if c := res[0].Contributions[0]; c.Feature != "amount" || c.Direction != "high" || c.Percentile != 1 {

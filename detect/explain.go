@@ -35,6 +35,7 @@ type colSurprise struct {
 	dir     string
 	missing bool
 	value   any
+	x       float64 // encoded numeric value
 }
 
 // explain describes row (raw cells, ordered by plan) with prepared vector x.
@@ -60,7 +61,8 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 			continue
 		}
 		if c.kind == colNumeric {
-			in.p = knotCDF(c.knots, x[c.offset])
+			in.x = x[c.offset]
+			in.p = knotCDF(c.knots, in.x)
 			tail := math.Min(in.p, 1-in.p)
 			in.s = -math.Log(math.Max(2*tail, floor))
 			switch {
@@ -165,6 +167,9 @@ func describe(b *strings.Builder, c *prepCol, in colSurprise) {
 	b.WriteString(c.name)
 	switch in.dir {
 	case "high", "low":
+		if len(c.knots) == 0 {
+			return
+		}
 		tail := math.Min(in.p, 1-in.p)
 		if tail < 0.05 {
 			b.WriteString(" is unusually ")
@@ -184,10 +189,22 @@ func describe(b *strings.Builder, c *prepCol, in colSurprise) {
 			frac = 1 - in.p
 		}
 		b.WriteString(":")
-		b.WriteString(word)
-		if frac >= 1 {
-			b.WriteString("all training rows")
-		} else {
+		v, lo, hi := in.x, c.knots[0], c.knots[len(c.knots)-1]
+		switch {
+		case v > hi:
+			b.WriteString(" above all training rows (maximum ")
+			b.WriteString(strconv.FormatFloat(hi, 'g', 6, 64))
+			b.WriteString(")")
+		case v < lo:
+			b.WriteString(" below all training rows (minimum ")
+			b.WriteString(strconv.FormatFloat(lo, 'g', 6, 64))
+			b.WriteString(")")
+		case v == hi:
+			b.WriteString(" the training maximum")
+		case v == lo:
+			b.WriteString(" the training minimum")
+		default:
+			b.WriteString(word)
 			b.WriteString(pct(frac))
 			b.WriteString(" of training rows")
 		}

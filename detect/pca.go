@@ -169,7 +169,7 @@ func (p *pca) encode(e *encoder) {
 func (p *pca) decode(d *decoder, nfeat int) {
 	p.d, p.r = d.int(), d.int()
 	p.mean, p.scale, p.comps = d.f64s(), d.f64s(), d.f64s()
-	if d.err == nil && (p.d != nfeat || len(p.mean) != p.d || len(p.scale) != p.d || len(p.comps) != p.r*p.d) {
+	if d.err == nil && (p.d != nfeat || p.r > p.d || len(p.mean) != p.d || len(p.scale) != p.d || len(p.comps) != p.r*p.d) {
 		d.fail("PCA state has inconsistent sizes")
 	}
 }

@@ -300,6 +300,9 @@ func decodePrep(d *decoder) *prep {
 		}
 		p.nfeat += c.width()
 	}
+	if d.err == nil && n == 0 {
+		d.fail("no columns")
+	}
 	if d.err == nil {
 		p.finish()
 		if len(p.index) != len(p.cols) {

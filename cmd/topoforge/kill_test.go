@@ -149,4 +149,3 @@ func TestKill9Durability(t *testing.T) {
 	}
 	t.Logf("%d acknowledged detections before SIGKILL, all durable", n)
 }
-
