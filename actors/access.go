@@ -25,3 +25,6 @@ func accessErr(kind, id string) *messages.Error {
 
 // sortStrings sorts ids in place, for deterministic output.
 func sortStrings(ids []string) { slices.Sort(ids) }
+
+// slicesSortFunc is slices.SortFunc, named for the generic call sites in this package.
+func slicesSortFunc[T any](s []T, cmp func(a, b T) int) { slices.SortFunc(s, cmp) }

@@ -10,6 +10,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/topoforge/topoforge/messages"
+	"github.com/topoforge/topoforge/stream"
 )
 
 // Config configures Start.
@@ -33,6 +34,13 @@ type Config struct {
 	// ResultLinger is how long the result writer waits for more results before a group commit.
 	// Default 2 ms.
 	ResultLinger time.Duration
+	// StreamDefaults is the configuration of a new stream. Default stream.DefaultConfig().
+	StreamDefaults stream.Config
+	// StreamIdle stops a stream actor with no client after this long (its snapshot stays);
+	// an attached idle stream releases its window buffers instead. Default 5 minutes.
+	StreamIdle time.Duration
+	// SnapshotEvery is how many events a stream processes between snapshots. Default 1000.
+	SnapshotEvery int
 	// InternalAskTimeout bounds an actor's request to another actor. Default 10 s.
 	InternalAskTimeout time.Duration
 	// Now returns the current time. Default time.Now; tests set it.
@@ -64,6 +72,18 @@ func (c *Config) fill() error {
 	if c.ResultLinger <= 0 {
 		c.ResultLinger = 2 * time.Millisecond
 	}
+	if c.StreamDefaults.WindowSize == 0 {
+		c.StreamDefaults = stream.DefaultConfig()
+	}
+	if err := c.StreamDefaults.Validate(); err != nil {
+		return fmt.Errorf("actors config: stream defaults: %w", err)
+	}
+	if c.StreamIdle <= 0 {
+		c.StreamIdle = 5 * time.Minute
+	}
+	if c.SnapshotEvery <= 0 {
+		c.SnapshotEvery = 1000
+	}
 	if c.InternalAskTimeout <= 0 {
 		c.InternalAskTimeout = 10 * time.Second
 	}
@@ -89,6 +109,8 @@ type Engine struct {
 	Ensembles *actor.PID
 	// Experiments is the experiments manager.
 	Experiments *actor.PID
+	// Streams is the streams manager.
+	Streams *actor.PID
 
 	root   *actor.PID
 	log    *slog.Logger
@@ -127,8 +149,9 @@ func Start(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("start root: %w", r.err)
 	}
 	e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments = r.users, r.detectors, r.datasets, r.ensembles, r.experiments
+	e.Streams = r.streams
 	// A round trip to each manager proves it has loaded its state.
-	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments} {
+	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments, e.Streams} {
 		if _, err := sys.Root.RequestFuture(m, &statsProbe{}, 30*time.Second).Result(); err != nil {
 			sys.Shutdown()
 			return nil, fmt.Errorf("start %s: %w", m.Id, err)
@@ -189,17 +212,17 @@ func (s *alertingStrategy) HandleFailure(sys *actor.ActorSystem, sup actor.Super
 type ready struct{}
 
 type readyReply struct {
-	users, detectors, datasets, ensembles, experiments *actor.PID
-	err                                                error
+	users, detectors, datasets, ensembles, experiments, streams *actor.PID
+	err                                                         error
 }
 
 // rootActor supervises the managers.
 type rootActor struct {
-	cfg                                                Config
-	writer                                             *resultWriter
-	publish                                            func(any)
-	users, detectors, datasets, ensembles, experiments *actor.PID
-	err                                                error
+	cfg                                                         Config
+	writer                                                      *resultWriter
+	publish                                                     func(any)
+	users, detectors, datasets, ensembles, experiments, streams *actor.PID
+	err                                                         error
 }
 
 // Receive implements actor.Actor.
@@ -218,9 +241,10 @@ func (r *rootActor) Receive(ctx actor.Context) {
 		det := r.detectors
 		r.ensembles = spawn("ensembles", func() actor.Actor { return newEnsembles(r.cfg, det) })
 		r.experiments = spawn("experiments", func() actor.Actor { return newExperiments(r.cfg) })
+		r.streams = spawn("streams", func() actor.Actor { return newStreams(r.cfg) })
 	case *ready:
 		ctx.Respond(&readyReply{users: r.users, detectors: r.detectors, datasets: r.datasets,
-			ensembles: r.ensembles, experiments: r.experiments, err: r.err})
+			ensembles: r.ensembles, experiments: r.experiments, streams: r.streams, err: r.err})
 	}
 }
 

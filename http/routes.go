@@ -48,6 +48,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/metrics", authenticated, "read metrics", s.platformMetrics},
 		{"GET", "/ws/detections", authenticated, "watch live events", s.wsDetections},
 
+		{"GET", "/ws/stream", authenticated, "stream events", s.wsStream},
+		{"GET", "/api/anomalies", authenticated, "list anomalies", s.listAnomalies},
+		{"GET", "/api/anomalies/export", authenticated, "export anomalies", s.exportAnomalies},
+
 		{"GET", "/api/v1/datasets", authenticated, "list datasets", s.listDatasets},
 		{"POST", "/api/v1/datasets", write, "create datasets", s.createDataset},
 		{"POST", "/api/v1/datasets/upload", write, "upload datasets", s.uploadDataset},

@@ -49,6 +49,9 @@ type Config struct {
 	// BatchWait is how long a batch request waits for its job before answering 202 with the
 	// batch ID. Default 5 s.
 	BatchWait time.Duration
+	// MaxFrameBytes bounds one /ws/stream frame; larger frames get an error frame and the
+	// session goes on. Default 16 KiB. (WS.ReadLimit is the hard limit that closes a session.)
+	MaxFrameBytes int
 	// WS bounds WebSocket sessions.
 	WS WSConfig
 	// RateLimits are the per-role hourly request limits.
@@ -91,6 +94,9 @@ func (c *Config) fill() {
 	}
 	if c.BatchWait <= 0 {
 		c.BatchWait = 5 * time.Second
+	}
+	if c.MaxFrameBytes <= 0 {
+		c.MaxFrameBytes = 16 << 10
 	}
 	c.WS.fill()
 	c.RateLimits.fill()
