@@ -67,70 +67,121 @@ func (t *Type) UnmarshalText(b []byte) error {
 	return fmt.Errorf("unmarshal type: unknown type %q", b)
 }
 
-// Timestamp layouts tried by ParseTimestamp. Fractional seconds are accepted
-// after the seconds of each layout with a time of day.
-var timestampLayouts = [...]string{
-	time.RFC3339,          // 2006-01-02T15:04:05Z07:00
-	"2006-01-02 15:04:05", // UTC
-	"2006-01-02T15:04:05", // UTC
-	time.DateOnly,         // 2006-01-02, midnight UTC
-}
-
 // ParseTimestamp parses s as RFC 3339 ("2006-01-02T15:04:05Z07:00"), as
 // "2006-01-02 15:04:05" or "2006-01-02T15:04:05" in UTC, or as a date
 // "2006-01-02" at midnight UTC; each time of day may carry fractional
-// seconds. It reports false for anything else.
+// seconds after a '.' or ','. Every field has its layout's width (time.Parse
+// would also take a one-digit hour); otherwise it accepts what time.Parse
+// accepts with the matching layout. It returns the instant in UTC, and
+// false for anything else.
 func ParseTimestamp(s string) (time.Time, bool) {
-	if !looksLikeTimestamp(s) {
+	sec, nsec, ok := parseTimestamp(s)
+	if !ok {
 		return time.Time{}, false
 	}
-	var layout string
-	switch {
-	case len(s) == 10:
-		layout = timestampLayouts[3]
-	case s[10] == ' ':
-		layout = timestampLayouts[1]
-	case hasZone(s):
-		layout = timestampLayouts[0]
-	default:
-		layout = timestampLayouts[2]
-	}
-	t, err := time.Parse(layout, s)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return t, true
+	return time.Unix(sec, nsec).UTC(), true
 }
 
-// looksLikeTimestamp is a cheap filter: "dddd-dd-dd" then nothing, or 'T' or
-// ' ' followed by "dd:dd:dd".
-func looksLikeTimestamp(s string) bool {
-	if len(s) != 10 && len(s) < 19 {
-		return false
+// parseTimestamp is ParseTimestamp as Unix seconds and nanoseconds, without
+// the cost of time.Parse.
+func parseTimestamp(s string) (sec, nsec int64, ok bool) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, false
 	}
-	for i, c := range []byte(s[:10]) {
-		if i == 4 || i == 7 {
-			if c != '-' {
-				return false
+	y, ok1 := atoi(s[0:4])
+	mo, ok2 := atoi(s[5:7])
+	d, ok3 := atoi(s[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) {
+		return 0, 0, false
+	}
+	var h, mi, se, off int
+	if rest := s[10:]; rest != "" {
+		if len(rest) < 9 || (rest[0] != 'T' && rest[0] != ' ') || rest[3] != ':' || rest[6] != ':' {
+			return 0, 0, false
+		}
+		h, ok1 = atoi(rest[1:3])
+		mi, ok2 = atoi(rest[4:6])
+		se, ok3 = atoi(rest[7:9])
+		if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || se > 59 {
+			return 0, 0, false
+		}
+		zoned := rest[0] == 'T'
+		rest = rest[9:]
+		if len(rest) >= 2 && (rest[0] == '.' || rest[0] == ',') && isDigit(rest[1]) {
+			n := 1
+			for n < len(rest) && isDigit(rest[n]) {
+				if n <= 9 {
+					nsec = nsec*10 + int64(rest[n]-'0')
+				}
+				n++
 			}
-		} else if c < '0' || c > '9' {
-			return false
+			for k := n; k <= 9; k++ {
+				nsec *= 10
+			}
+			rest = rest[n:]
+		}
+		switch {
+		case rest == "":
+		case !zoned:
+			return 0, 0, false
+		case rest == "Z":
+		case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+			oh, ok1 := atoi(rest[1:3])
+			om, ok2 := atoi(rest[4:6])
+			if !ok1 || !ok2 || oh > 23 || om > 59 {
+				return 0, 0, false
+			}
+			off = oh*3600 + om*60
+			if rest[0] == '-' {
+				off = -off
+			}
+		default:
+			return 0, 0, false
 		}
 	}
-	return len(s) == 10 || ((s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':')
+	sec = daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+se-off)
+	return sec, nsec, true
 }
 
-// hasZone reports whether a timestamp longer than a date ends with a zone.
-func hasZone(s string) bool {
-	if s[len(s)-1] == 'Z' || s[len(s)-1] == 'z' {
-		return true
-	}
-	for i := 19; i < len(s); i++ {
-		if s[i] == '+' || s[i] == '-' {
-			return true
+// atoi reads a short run of decimal digits.
+func atoi(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
 		}
+		n = n*10 + int(s[i]-'0')
 	}
-	return false
+	return n, true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the days from 1970-01-01 to y-m-d in the proleptic
+// Gregorian calendar (Howard Hinnant's days_from_civil), for y >= 0.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := (y+400)/400 - 1 // floor(y / 400) for y >= -1
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // ParseLabel reads a label cell (spaces trimmed, any case). Accepted as
@@ -241,9 +292,9 @@ type column struct {
 	seen    uint8
 	missing int
 
-	minF, maxF float64 // over int and float cells
-	minT, maxT time.Time
-	bools      [2]bool // false, true seen
+	minF, maxF float64  // over int and float cells
+	minT, maxT [2]int64 // Unix seconds and nanoseconds
+	bools      [2]bool  // false, true seen
 
 	unique map[uint64]struct{} // FNV-1a hashes of the distinct texts
 	capped bool
@@ -277,11 +328,12 @@ func (c *column) observe(s string, maxUnique int) {
 	} else if v, ok := parseBool(s); ok {
 		c.seen |= seenBool
 		c.bools[b2i(v)] = true
-	} else if t, ok := ParseTimestamp(s); ok {
-		if c.seen&seenTime == 0 || t.Before(c.minT) {
+	} else if sec, nsec, ok := parseTimestamp(s); ok {
+		t := [2]int64{sec, nsec}
+		if c.seen&seenTime == 0 || t[0] < c.minT[0] || (t[0] == c.minT[0] && t[1] < c.minT[1]) {
 			c.minT = t
 		}
-		if c.seen&seenTime == 0 || t.After(c.maxT) {
+		if c.seen&seenTime == 0 || t[0] > c.maxT[0] || (t[0] == c.maxT[0] && t[1] > c.maxT[1]) {
 			c.maxT = t
 		}
 		c.seen |= seenTime

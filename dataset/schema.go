@@ -160,8 +160,8 @@ func (c *column) feature(maxUnique int) Feature {
 	case TypeInt, TypeFloat:
 		f.Min, f.Max = c.minF, c.maxF
 	case TypeTimestamp:
-		f.Min = c.minT.UTC().Format(time.RFC3339Nano)
-		f.Max = c.maxT.UTC().Format(time.RFC3339Nano)
+		f.Min = time.Unix(c.minT[0], c.minT[1]).UTC().Format(time.RFC3339Nano)
+		f.Max = time.Unix(c.maxT[0], c.maxT[1]).UTC().Format(time.RFC3339Nano)
 	case TypeBool:
 		n := b2i(c.bools[0]) + b2i(c.bools[1])
 		f.UniqueValues = &n

@@ -143,8 +143,8 @@ func (s *Schema) value(j int, text string, forJSON bool) (any, error) {
 		if forJSON {
 			return t, nil
 		}
-		if ts, ok := ParseTimestamp(t); ok {
-			return float64(ts.Unix()) + float64(ts.Nanosecond())/1e9, nil
+		if sec, nsec, ok := parseTimestamp(t); ok {
+			return float64(sec) + float64(nsec)/1e9, nil
 		}
 	case TypeString:
 		return text, nil

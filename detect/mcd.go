@@ -30,11 +30,7 @@ type estimate struct {
 // cov is singular.
 func (e *estimate) precision(d int) []float64 {
 	if e.prec == nil {
-		if math.IsInf(e.logdet, -1) {
-			e.prec = pinvh(e.cov, d)
-		} else {
-			_, e.prec = logdetPrec(e.cov, d)
-		}
+		e.prec = precisionOf(e.cov, d)
 	}
 	return e.prec
 }
@@ -75,25 +71,45 @@ func (f *mcdFit) meanCov(rows []int) (loc, cov []float64) {
 	return loc, cov
 }
 
-// logDet returns log det(cov), -Inf when cov is not positive definite.
+// logDet returns log det(cov) from an LU factorisation, -Inf when the sign
+// of the determinant is not positive: NumPy's slogdet rule in scikit-learn's
+// fast_logdet. A numerically singular covariance may so get either a
+// (meaningless) finite value or -Inf, as it does in scikit-learn.
 func logDet(cov []float64, d int) float64 {
-	var ch mat.Cholesky
-	if !ch.Factorize(mat.NewSymDense(d, slices.Clone(cov))) {
+	var lu mat.LU
+	lu.Factorize(mat.NewDense(d, d, slices.Clone(cov)))
+	ld, sign := lu.LogDet()
+	if !(sign > 0) || math.IsNaN(ld) {
 		return math.Inf(-1)
 	}
-	return ch.LogDet()
+	return ld
 }
 
-// logdetPrec returns log det(cov) (-Inf when cov is not positive definite)
-// and its inverse (a pseudo-inverse when singular).
-func logdetPrec(cov []float64, d int) (float64, []float64) {
+// wellConditioned bounds the squared ratio of Cholesky pivots for which the
+// plain inverse is used; below it the eigenvalue-based pseudo-inverse
+// (scikit-learn's pinvh) drops near-null directions.
+const wellConditioned = 1e-10
+
+// precisionOf returns the inverse of cov: by Cholesky when cov is well
+// conditioned, else the pseudo-inverse.
+func precisionOf(cov []float64, d int) []float64 {
 	var ch mat.Cholesky
 	if !ch.Factorize(mat.NewSymDense(d, slices.Clone(cov))) {
-		return math.Inf(-1), pinvh(cov, d)
+		return pinvh(cov, d)
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	lo, hi := math.Inf(1), 0.0
+	for i := 0; i < d; i++ {
+		v := l.At(i, i) * l.At(i, i)
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if lo < wellConditioned*hi {
+		return pinvh(cov, d)
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return math.Inf(-1), pinvh(cov, d)
+		return pinvh(cov, d)
 	}
 	p := make([]float64, d*d)
 	for a := 0; a < d; a++ {
@@ -101,7 +117,7 @@ func logdetPrec(cov []float64, d int) (float64, []float64) {
 			p[a*d+b] = inv.At(a, b)
 		}
 	}
-	return ch.LogDet(), p
+	return p
 }
 
 // dists returns the Mahalanobis distances of rows under loc and the

@@ -73,7 +73,7 @@ func (m *Main) Run() (err error) {
 		Root: m.engine.Root, Users: m.engine.Users, Detectors: m.engine.Detectors,
 		Datasets: m.engine.Datasets, Ensembles: m.engine.Ensembles, Experiments: m.engine.Experiments,
 		Streams: m.engine.Streams,
-		Events: m.engine.System.EventStream,
+		Events:  m.engine.System.EventStream,
 	}, issuer)
 	if err != nil {
 		return err

@@ -42,11 +42,13 @@ func readFrame(t *testing.T, conn *websocket.Conn) map[string]any {
 	return m
 }
 
-func sine(i int) float64 { return 10 + 3*math.Sin(2*math.Pi*float64(i)/25.3) + 0.05*math.Sin(float64(i)*1.7) }
+func sine(i int) float64 {
+	return 10 + 3*math.Sin(2*math.Pi*float64(i)/25.3) + 0.05*math.Sin(float64(i)*1.7)
+}
 
 func TestStreamSession(t *testing.T) {
 	p := newPlatform(t, testConfig(t, t.TempDir()))
-	tok := p.usr[1][len("Bearer ") :]
+	tok := p.usr[1][len("Bearer "):]
 	conn := wsDial(t, p.m, "/ws/stream?stream=sensor-1&token="+tok, nil)
 	hello := readFrame(t, conn)
 	if hello["type"] != "connected" || hello["stream"] != "sensor-1" {
