@@ -1,6 +1,9 @@
 // Command topoforge is TopoForge's single binary: the server and its tools.
 //
-//	topoforge serve [flags]     run the server (see `topoforge serve -h`)
+//	topoforge serve [flags]                          run the server (see `topoforge serve -h`)
+//	topoforge tda < input.json > output.json        persistent homology of a point cloud or series
+//	topoforge detect -algorithm NAME [...] FILE.csv  fit and score a CSV, optionally evaluate
+//	topoforge nab -data DIR -out DIR                 replay the NAB corpus through the stream actors
 //
 // Every serve flag has an environment equivalent: TOPOFORGE_ + the flag name upper-cased, '-'
 // as '_' (TOPOFORGE_ADDR, TOPOFORGE_DATA, TOPOFORGE_JWT_SECRET, ...).
@@ -19,6 +22,9 @@ const usage = `usage: topoforge <command> [flags]
 
 commands:
   serve    run the server (REST on /api/v1, streaming on /ws/stream)
+  tda      read a point cloud / series as JSON on stdin, write its persistence features to stdout
+  detect   fit an algorithm on a CSV, write score,anomaly_score,is_anomaly per row (-eval: ROC/PR AUC)
+  nab      replay the Numenta Anomaly Benchmark through the stream actors and score it
 `
 
 func main() {
@@ -34,6 +40,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stderr)
+	case "tda":
+		return tdaCmd(args[1:], stdin, stdout, stderr)
+	case "detect":
+		return detectCmd(args[1:], stdout, stderr)
+	case "nab":
+		return nabCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
