@@ -204,33 +204,23 @@ func (d *datasets) delete(m *messages.DeleteDataset) *messages.Ack {
 	return &messages.Ack{}
 }
 
-// rows calls fn with every stored row of a dataset, in order, until fn returns false.
-func (d *datasets) rows(ds *messages.Dataset, fn func(row []string) bool) error {
-	var derr error
-	stop := false
-	err := d.cfg.Store.Scan([]byte(chunkPrefix(ds.ID)), nil, func(_, v []byte) bool {
-		rows, err := dataset.DecodeChunk(v)
-		if err != nil {
-			derr = err
-			return false
-		}
-		for _, r := range rows {
-			if !fn(r) {
-				stop = true
-				return false
-			}
-		}
-		return !stop
-	})
-	return errors.Join(err, derr)
-}
-
 func (d *datasets) schema(ds *messages.Dataset) (*dataset.Schema, error) {
 	var s dataset.Schema
 	if err := json.Unmarshal(ds.Schema, &s); err != nil {
 		return nil, fmt.Errorf("decode schema of %s: %w", ds.ID, err)
 	}
 	return &s, nil
+}
+
+// chunkLoader returns the function that reads dataset id's chunks from the store.
+func (d *datasets) chunkLoader(id string) func(int) ([]byte, error) {
+	return func(n int) ([]byte, error) {
+		v, found, err := d.cfg.Store.Get(chunkKey(id, n))
+		if err == nil && !found {
+			err = fmt.Errorf("chunk %d of dataset %s is missing", n, id)
+		}
+		return v, err
+	}
 }
 
 func (d *datasets) sample(m *messages.GetSample) *messages.SampleReply {
@@ -243,17 +233,12 @@ func (d *datasets) sample(m *messages.GetSample) *messages.SampleReply {
 		d.log.Error("sample", "err", serr)
 		return &messages.SampleReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
 	}
-	out := []map[string]any{}
-	conv := newRowConverter(s)
-	rerr := d.rows(ds, func(row []string) bool {
-		out = append(out, conv.object(row))
-		return len(out) < m.Limit
-	})
-	if rerr != nil {
-		d.log.Error("sample", "err", rerr)
+	rows, serr := s.Sample(d.chunkLoader(ds.ID), m.Limit)
+	if serr != nil {
+		d.log.Error("sample", "id", ds.ID, "err", serr)
 		return &messages.SampleReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
 	}
-	return &messages.SampleReply{Samples: out, Total: ds.SampleCount}
+	return &messages.SampleReply{Samples: rows, Total: ds.SampleCount}
 }
 
 func (d *datasets) loadTable(m *messages.LoadTable) *messages.TableReply {
@@ -266,27 +251,10 @@ func (d *datasets) loadTable(m *messages.LoadTable) *messages.TableReply {
 		d.log.Error("load table", "err", serr)
 		return &messages.TableReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
 	}
-	conv := newRowConverter(s)
-	data := &messages.TableData{DatasetID: ds.ID, Columns: conv.columns(), Rows: make([][]any, 0, ds.SampleCount)}
-	if s.Label != nil {
-		data.Labels = make([]bool, 0, ds.SampleCount)
+	t, labels, terr := s.Table(d.chunkLoader(ds.ID), nil)
+	if terr != nil {
+		d.log.Error("load table", "id", ds.ID, "err", terr)
+		return &messages.TableReply{Err: messages.Errorf(messages.CodeInternal, "read dataset rows: %v", terr)}
 	}
-	var rowErr error
-	rerr := d.rows(ds, func(row []string) bool {
-		cells, label, err := conv.row(row)
-		if err != nil {
-			rowErr = err
-			return false
-		}
-		data.Rows = append(data.Rows, cells)
-		if data.Labels != nil {
-			data.Labels = append(data.Labels, label)
-		}
-		return true
-	})
-	if err := errors.Join(rerr, rowErr); err != nil {
-		d.log.Error("load table", "id", ds.ID, "err", err)
-		return &messages.TableReply{Err: messages.Errorf(messages.CodeInternal, "read dataset rows: %v", err)}
-	}
-	return &messages.TableReply{Data: data}
+	return &messages.TableReply{Data: &messages.TableData{DatasetID: ds.ID, Columns: t.Columns, Rows: t.Rows, Labels: labels}}
 }

@@ -1,14 +1,13 @@
 package actors
 
 import (
-	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/topoforge/topoforge/auth"
+	"github.com/topoforge/topoforge/dataset"
 	"github.com/topoforge/topoforge/detect"
 	"github.com/topoforge/topoforge/messages"
 )
@@ -34,22 +33,13 @@ func (t *trainer) Receive(ctx actor.Context) {
 // splitSeed fixes the validation split so retraining on the same data is reproducible.
 const splitSeed = 42
 
-// splitRows returns the training and validation row indices: a seeded shuffle, the last
-// fraction for validation. A fraction of 0, or too few rows, validates on nothing.
+// splitRows returns the training and validation row indices (dataset.Split: a seeded shuffle,
+// the last fraction validates). Too few rows to train on validate on nothing.
 func splitRows(n int, fraction float64) (train, valid []int) {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	train, valid = dataset.Split(n, fraction, splitSeed)
+	if len(train) < 2 {
+		return dataset.Split(n, 0, splitSeed)
 	}
-	nv := int(float64(n) * fraction)
-	if nv <= 0 || n-nv < 2 {
-		return idx, nil
-	}
-	r := rand.New(rand.NewPCG(splitSeed, uint64(n)))
-	r.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-	train, valid = idx[:n-nv], idx[n-nv:]
-	slices.Sort(train)
-	slices.Sort(valid)
 	return train, valid
 }
 

@@ -25,6 +25,7 @@ type Builder struct {
 	emit      func(Chunk) error
 	nulls     map[string]struct{}
 	maxNull   int
+	nullFirst [256]bool // first bytes of the null values
 	cols      []column
 	index     map[string]int // column name -> position in cols
 	label     int            // position of the label column, -1 if none yet
@@ -56,6 +57,9 @@ func NewBuilder(opts Options, emit func(Chunk) error) (*Builder, error) {
 	for _, v := range o.NullValues {
 		b.nulls[v] = struct{}{}
 		b.maxNull = max(b.maxNull, len(v))
+		if v != "" {
+			b.nullFirst[v[0]] = true
+		}
 	}
 	return b, nil
 }
@@ -252,7 +256,7 @@ func (b *Builder) addRow(cells []string, line int) error {
 
 // isNull reports whether the trimmed text t is one of the null values.
 func (b *Builder) isNull(t string) bool {
-	if len(t) > b.maxNull {
+	if len(t) > b.maxNull || !b.nullFirst[t[0]] {
 		return false
 	}
 	_, ok := b.nulls[t]

@@ -154,6 +154,7 @@ func (r *CSVReader) parseRecord() (n int, blank bool, err error) {
 	r.start = r.line
 	st := stFieldStart
 	quoted := false // whether the current field is quoted
+	quoteLine := 0  // line where the current quoted field opened
 	fieldStart := 0
 	started := false
 	comma := byte(r.opts.Comma)
@@ -201,7 +202,7 @@ func (r *CSVReader) parseRecord() (n int, blank bool, err error) {
 					endField()
 					i++
 				case c == '"':
-					st, quoted = stQuoted, true
+					st, quoted, quoteLine = stQuoted, true, r.line
 					i++
 				case isSpace(c):
 					i++
@@ -326,7 +327,8 @@ func (r *CSVReader) parseRecord() (n int, blank bool, err error) {
 		if rerr == io.EOF {
 			r.pendingCR = false // a '\r' just before EOF is dropped, as encoding/csv does
 			if st == stQuoted {
-				return 0, false, &ParseError{Line: r.line, Row: r.row(), Err: ErrQuote}
+				return 0, false, &ParseError{Line: quoteLine, Row: r.row(),
+					Err: fmt.Errorf("%w: quoted field not closed at the end of the input", ErrQuote)}
 			}
 			if !started {
 				return 0, false, io.EOF

@@ -109,7 +109,7 @@ func TestCSVReaderErrors(t *testing.T) {
 	f("ErrHeaderEmptyQuoted", "a,\" \"\n", Options{}, ErrHeader, 1, "column 2 has an empty name")
 	f("ErrBareQuote", "a,b\n1,x\"y\n", Options{}, ErrBareQuote, 2, "line 2: bare")
 	f("ErrBareQuoteKeepSpace", "a,b\n1, \"y\"\n", Options{KeepSpace: true}, ErrBareQuote, 2, "bare")
-	f("ErrQuoteUnterminated", "a,b\n1,\"open\n\n", Options{}, ErrQuote, 4, "line 4:")
+	f("ErrQuoteUnterminated", "a,b\n1,\"open\n\n", Options{}, ErrQuote, 2, "line 2: extraneous or missing \" in quoted field: quoted field not closed")
 	f("ErrQuoteTrailing", "a,b\n1,\"x\"y\n", Options{}, ErrQuote, 2, "extraneous")
 }
 

@@ -60,8 +60,9 @@ type ParseError struct {
 	Err error
 }
 
-// Error formats the error as "line 7: column "x": cause" for CSV and
-// "row 3: key "x": cause" for JSON rows.
+// Error formats the error as `line 7: column "x": cause` for CSV,
+// `row 3: key "x": cause` for JSON rows and `header: column "x": cause` for
+// SetColumns.
 func (e *ParseError) Error() string {
 	var b []byte
 	switch {
@@ -75,10 +76,10 @@ func (e *ParseError) Error() string {
 		b = append(b, "header"...)
 	}
 	if e.Column != "" {
-		if e.Line > 0 {
-			b = append(b, ": column "...)
-		} else {
+		if e.Line == 0 && e.Row >= 0 {
 			b = append(b, ": key "...)
+		} else {
+			b = append(b, ": column "...)
 		}
 		b = strconv.AppendQuote(b, e.Column)
 	}
@@ -92,10 +93,10 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // Limit names, as found in LimitError.Limit. They match the Options fields.
 const (
-	LimitRows        = "max_rows"
-	LimitColumns     = "max_columns"
-	LimitFieldBytes  = "max_field_bytes"
-	LimitRecordBytes = "max_record_bytes"
+	LimitRows        = "max_rows"         // Options.MaxRows
+	LimitColumns     = "max_columns"      // Options.MaxColumns
+	LimitFieldBytes  = "max_field_bytes"  // Options.MaxFieldBytes
+	LimitRecordBytes = "max_record_bytes" // Options.MaxRecordBytes
 )
 
 // LimitError is returned when the input exceeds one of the Options limits.

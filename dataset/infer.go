@@ -70,8 +70,9 @@ func (t *Type) UnmarshalText(b []byte) error {
 // ParseTimestamp parses s as RFC 3339 ("2006-01-02T15:04:05Z07:00"), as
 // "2006-01-02 15:04:05" or "2006-01-02T15:04:05" in UTC, or as a date
 // "2006-01-02" at midnight UTC; each time of day may carry fractional
-// seconds after a '.' or ','. Every field has its layout's width (time.Parse
-// would also take a one-digit hour); otherwise it accepts what time.Parse
+// seconds after a '.' or ','. Every field has its layout's width and the
+// separators are single characters (time.Parse would also take a one-digit
+// hour and runs of spaces); otherwise it accepts what time.Parse
 // accepts with the matching layout. It returns the instant in UTC, and
 // false for anything else.
 func ParseTimestamp(s string) (time.Time, bool) {
@@ -128,7 +129,7 @@ func parseTimestamp(s string) (sec, nsec int64, ok bool) {
 		case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 			oh, ok1 := atoi(rest[1:3])
 			om, ok2 := atoi(rest[4:6])
-			if !ok1 || !ok2 || oh > 23 || om > 59 {
+			if !ok1 || !ok2 || oh > 24 || om > 60 { // time.Parse's bounds
 				return 0, 0, false
 			}
 			off = oh*3600 + om*60

@@ -28,10 +28,13 @@ const (
 	DefaultMaxUnique = 10_000
 )
 
-// DefaultNullValues are the cell texts read as missing, besides empty and
-// whitespace-only cells, when Options.NullValues is nil. They follow pandas'
-// defaults minus the rare ones.
-var DefaultNullValues = []string{"NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A"}
+// DefaultNullValues returns the cell texts read as missing, besides empty and
+// white-space cells, when Options.NullValues is nil: "NA", "N/A", "n/a",
+// "NaN", "nan", "NULL", "null", "None" and "#N/A" (pandas' defaults minus
+// the rare ones). The slice is new at each call.
+func DefaultNullValues() []string {
+	return []string{"NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A"}
+}
 
 // Options configures ingestion. The zero value is valid and selects every
 // default; a negative limit is an error naming the field.
@@ -63,7 +66,7 @@ type Options struct {
 	MaxUnique int
 
 	// NullValues lists cell texts (compared after trimming spaces) read as
-	// missing besides the empty text; nil means DefaultNullValues and an
+	// missing besides the empty text; nil means DefaultNullValues() and an
 	// empty non-nil slice means none.
 	NullValues []string
 
@@ -107,7 +110,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("options: comma %q is not an ASCII separator", o.Comma)
 	}
 	if o.NullValues == nil {
-		o.NullValues = DefaultNullValues
+		o.NullValues = DefaultNullValues()
 	}
 	return o, nil
 }

@@ -84,7 +84,7 @@ type GetSample struct {
 
 // SampleReply answers GetSample.
 type SampleReply struct {
-	Samples []map[string]any
+	Samples []json.RawMessage
 	Total   int
 	Err     *Error
 }

@@ -4,6 +4,7 @@
 //	topoforge tda < input.json > output.json        persistent homology of a point cloud or series
 //	topoforge detect -algorithm NAME [...] FILE.csv  fit and score a CSV, optionally evaluate
 //	topoforge nab -data DIR -out DIR                 replay the NAB corpus through the stream actors
+//	topoforge bench [-scenario ...]                  load-test this binary as a server over loopback
 //
 // Every serve flag has an environment equivalent: TOPOFORGE_ + the flag name upper-cased, '-'
 // as '_' (TOPOFORGE_ADDR, TOPOFORGE_DATA, TOPOFORGE_JWT_SECRET, ...).
@@ -25,6 +26,7 @@ commands:
   tda      read a point cloud / series as JSON on stdin, write its persistence features to stdout
   detect   fit an algorithm on a CSV, write score,anomaly_score,is_anomaly per row (-eval: ROC/PR AUC)
   nab      replay the Numenta Anomaly Benchmark through the stream actors and score it
+  bench    start this binary as a server and measure it over loopback (detect, batch, stream, idle)
 `
 
 func main() {
@@ -46,6 +48,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return detectCmd(args[1:], stdout, stderr)
 	case "nab":
 		return nabCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

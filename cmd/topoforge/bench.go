@@ -1,0 +1,38 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/topoforge/topoforge/bench/load"
+)
+
+// benchCmd runs the load scenarios against this binary started as a separate server process.
+func benchCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg load.Config
+	scen := fs.String("scenario", "all", "comma-separated: detect,batch,stream,idle (or all)")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "duration of the detect and stream scenarios")
+	fs.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for detect")
+	fs.IntVar(&cfg.Sessions, "sessions", 64, "WebSocket sessions for stream")
+	fs.IntVar(&cfg.Idle, "idle", 10000, "idle sessions for idle")
+	fs.StringVar(&cfg.OddsDir, "odds", "../shared/data/odds", "directory holding shuttle.csv")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "topoforge bench:", err)
+		return 1
+	}
+	cfg.Binary, cfg.Scenarios = bin, load.ParseScenarios(*scen)
+	if err := load.Run(cfg, stdout); err != nil {
+		fmt.Fprintln(stderr, "topoforge bench:", err)
+		return 1
+	}
+	return 0
+}
