@@ -32,7 +32,8 @@ type Config struct {
 	// from its snapshot on the next request. Default 10 minutes; < 0 never passivates.
 	DetectorIdle time.Duration
 	// ResultLinger is how long the result writer waits for more results before a group commit.
-	// Default 2 ms.
+	// Default 0: it commits what queued up while the previous commit was syncing, which
+	// batches by itself under load and adds no latency when idle.
 	ResultLinger time.Duration
 	// StreamDefaults is the configuration of a new stream. Default stream.DefaultConfig().
 	StreamDefaults stream.Config
@@ -68,9 +69,6 @@ func (c *Config) fill() error {
 	}
 	if c.DetectorIdle == 0 {
 		c.DetectorIdle = 10 * time.Minute
-	}
-	if c.ResultLinger <= 0 {
-		c.ResultLinger = 2 * time.Millisecond
 	}
 	if c.StreamDefaults.WindowSize == 0 {
 		c.StreamDefaults = stream.DefaultConfig()

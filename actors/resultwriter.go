@@ -8,9 +8,9 @@ import (
 )
 
 // resultWriter is the group commit the detection path writes through: requests queue their
-// keys and values, a single goroutine commits everything queued (up to maxBatch requests, or what
-// arrived within linger of the first) in one synced Store.Write, then calls every request's done
-// callback. So durability costs one fsync per batch, not per request, and a detector actor never
+// keys and values, a single goroutine commits everything queued (up to writerMaxBatch requests;
+// what arrived while the previous commit was syncing, plus what arrives within linger) in one
+// synced Store.Write, then calls every request's done callback. So durability costs one fsync per batch, not per request, and a detector actor never
 // waits for the disk: it hands its results over and goes on with its mailbox.
 //
 // It also owns the per-detector counters (key dtotal/<id>) and per-hour statistics
@@ -92,23 +92,42 @@ func (w *resultWriter) loop() {
 	defer close(w.done)
 	batch := make([]*writeReq, 0, writerMaxBatch)
 	for first := range w.queue {
-		batch = append(batch[:0], first)
-		timer := time.NewTimer(w.linger)
-	fill:
-		for len(batch) < writerMaxBatch {
-			select {
-			case r, ok := <-w.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			case <-timer.C:
-				break fill
-			}
-		}
-		timer.Stop()
+		batch = w.fill(append(batch[:0], first))
 		w.commit(batch)
 	}
+}
+
+// fill adds queued requests to batch: those already waiting, then those arriving within linger.
+func (w *resultWriter) fill(batch []*writeReq) []*writeReq {
+	for len(batch) < writerMaxBatch { // what is queued now
+		select {
+		case r, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		break
+	}
+	if w.linger <= 0 {
+		return batch
+	}
+	t := time.NewTimer(w.linger)
+	defer t.Stop()
+	for len(batch) < writerMaxBatch {
+		select {
+		case r, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-t.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 func hourKey(detector string, t time.Time) string {
