@@ -54,10 +54,16 @@ func (d *detectors) Receive(ctx actor.Context) {
 				delete(d.active, id)
 			}
 		}
-	case *statsProbe, *messages.Stats:
+	case *statsProbe:
+		ctx.Respond(&messages.StatsReply{})
+	case *messages.Stats:
+		var total int64
+		for id := range d.meta {
+			total += d.deps.writer.detectorTotals(id).Total // durable all-time counters
+		}
 		ctx.Respond(&messages.StatsReply{Counters: map[string]int64{
 			"detectors": int64(len(d.meta)), "active_detectors": int64(len(d.active)),
-			"total_detections": d.detections.Load(),
+			"total_detections": total, "detections_since_start": d.detections.Load(),
 		}})
 	case *messages.CreateDetector:
 		ctx.Respond(d.create(m))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/topoforge/topoforge/detect"
 	"github.com/topoforge/topoforge/messages"
 )
 
@@ -18,8 +19,9 @@ type healthResponse struct {
 }
 
 // health checks each component for real: the database by a store read through the users actor
-// (which also proves the actor system answers); there is no cache, so it says so; the algorithm
-// catalogue once a detectors manager is wired.
+// (which also proves the actor system answers); there is no cache, so it says so; the
+// algorithms by a round trip to the detectors manager, which holds the models, and a non-empty
+// catalogue.
 func (s *Server) health(ctx *fasthttp.RequestCtx, _ *messages.Principal) {
 	comp := map[string]string{"cache": "not configured", "algorithms": "not configured"}
 	status := "healthy"
@@ -29,6 +31,14 @@ func (s *Server) health(ctx *fasthttp.RequestCtx, _ *messages.Principal) {
 		status = "unhealthy"
 	} else {
 		comp["database"] = "healthy"
+	}
+	if s.actors.Detectors != nil {
+		if _, err := ask[*messages.StatsReply](s, s.actors.Detectors, &messages.Stats{}); err != nil || len(detect.Catalogue()) == 0 {
+			comp["algorithms"] = "unhealthy"
+			status = "unhealthy"
+		} else {
+			comp["algorithms"] = "healthy"
+		}
 	}
 	code := fasthttp.StatusOK
 	if status != "healthy" {
@@ -65,6 +75,14 @@ func (s *Server) status(ctx *fasthttp.RequestCtx, _ *messages.Principal) {
 		out.Users = rep.Counters["users"]
 	} else {
 		out.Status = "degraded"
+	}
+	if s.actors.Detectors != nil {
+		if rep, err := ask[*messages.StatsReply](s, s.actors.Detectors, &messages.Stats{}); err == nil {
+			out.ActiveDetectors = rep.Counters["active_detectors"]
+			out.TotalDetections = rep.Counters["total_detections"]
+		} else {
+			out.Status = "degraded"
+		}
 	}
 	s.writeJSON(ctx, fasthttp.StatusOK, out)
 }

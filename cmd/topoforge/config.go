@@ -30,6 +30,9 @@ type Config struct {
 	Store         persistence.Options
 	LoginFailures int
 	LoginWindow   time.Duration
+	DetectorIdle  time.Duration
+	StreamIdle    time.Duration
+	SnapshotEvery int
 }
 
 // parseServeFlags parses the serve subcommand's flags and environment into a Config.
@@ -44,6 +47,18 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", 30*24*time.Hour, "refresh token lifetime")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug (adds one line per request), info, warn, error")
 	fs.IntVar(&c.HTTP.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes (larger: 413)")
+	fs.IntVar(&c.HTTP.MaxUploadBytes, "max-upload-bytes", 100<<20, "largest dataset upload (POST /api/v1/datasets and /upload) in bytes")
+	fs.IntVar(&c.HTTP.MaxDatasetRows, "max-dataset-rows", 1000000, "most rows in one dataset (more: 413 naming max_rows)")
+	fs.IntVar(&c.HTTP.MaxDatasetColumns, "max-dataset-columns", 1000, "most columns in one dataset (more: 413 naming max_columns)")
+	fs.IntVar(&c.HTTP.MaxFrameBytes, "max-frame-bytes", 16<<10, "largest /ws/stream frame; larger ones get an error frame")
+	fs.IntVar(&c.HTTP.WS.MaxClients, "max-ws-clients", 10000, "concurrent WebSocket connections (more: 503)")
+	fs.IntVar(&c.HTTP.WS.SendQueue, "ws-send-queue", 256, "frames queued for a WebSocket client before it counts as slow and is dropped")
+	fs.DurationVar(&c.HTTP.WS.PongWait, "ws-pong-wait", 60*time.Second, "a silent WebSocket client is dropped after this long (pings every 90% of it)")
+	fs.DurationVar(&c.HTTP.TrainTimeout, "train-timeout", 10*time.Minute, "longest training request")
+	fs.DurationVar(&c.HTTP.BatchWait, "batch-wait", 5*time.Second, "batch and experiment requests answer 202 after this long, with the job continuing")
+	fs.DurationVar(&c.DetectorIdle, "detector-idle", 10*time.Minute, "an idle detector actor passivates after this long (<0: never)")
+	fs.DurationVar(&c.StreamIdle, "stream-idle", 5*time.Minute, "a stream actor without clients stops after this long (its snapshot stays)")
+	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 1000, "events between stream snapshots")
 	fs.DurationVar(&c.HTTP.ReadTimeout, "read-timeout", 30*time.Second, "time to read one request")
 	fs.DurationVar(&c.HTTP.WriteTimeout, "write-timeout", 30*time.Second, "time to write one response")
 	fs.DurationVar(&c.HTTP.IdleTimeout, "idle-timeout", 2*time.Minute, "keep-alive idle timeout")

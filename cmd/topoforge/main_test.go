@@ -430,7 +430,7 @@ func TestHealthStatusMetricsDocs(t *testing.T) {
 	for _, p := range []string{"/health", "/api/v1/health"} {
 		h := c.expect(200, "GET", p, nil)
 		comp := h["components"].(map[string]any)
-		if h["status"] != "healthy" || comp["database"] != "healthy" || comp["cache"] != "not configured" {
+		if h["status"] != "healthy" || comp["database"] != "healthy" || comp["cache"] != "not configured" || comp["algorithms"] != "healthy" {
 			t.Errorf("%s = %v", p, h)
 		}
 	}

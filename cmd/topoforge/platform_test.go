@@ -637,3 +637,26 @@ func TestPlatformRestartDurability(t *testing.T) {
 		t.Errorf("experiment after restart = %v", e["status"])
 	}
 }
+
+func TestConfiguredLimits(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.HTTP.MaxDatasetRows = 10
+	cfg.HTTP.WS.MaxClients = 1
+	p := newPlatform(t, cfg)
+	resp, out := p.c.do("POST", "/api/v1/datasets", map[string]any{"name": "big", "data": txRows(11, 0, 1)}, p.usr...)
+	if resp.StatusCode != 413 || out["error"].(map[string]any)["details"].(map[string]any)["limit"] != "max_rows" {
+		t.Errorf("11 rows with max 10 = %d %v", resp.StatusCode, out)
+	}
+	p.c.expect(201, "POST", "/api/v1/datasets", map[string]any{"name": "ok", "data": txRows(10, 0, 1)}, p.usr...)
+	tok := p.usr[1][len("Bearer "):]
+	first := wsDial(t, p.m, "/ws/stream?token="+tok, nil)
+	readFrame(t, first)
+	_, resp2, err := websocket.DefaultDialer.Dial("ws://"+p.m.Addr()+"/ws/stream?token="+tok, nil)
+	if err == nil || resp2 == nil || resp2.StatusCode != 503 {
+		t.Errorf("second WebSocket with max 1 = %v", err)
+	}
+	resp, out = p.c.do("GET", "/ws/stream?stream=bad%20name", nil, p.usr...)
+	if resp.StatusCode != 422 {
+		t.Errorf("bad stream name = %d %v", resp.StatusCode, out)
+	}
+}

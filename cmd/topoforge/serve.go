@@ -61,6 +61,7 @@ func (m *Main) Run() (err error) {
 	m.engine, err = actors.Start(actors.Config{
 		Store: m.store, Logger: log,
 		LoginMaxFailures: m.Config.LoginFailures, LoginWindow: m.Config.LoginWindow,
+		DetectorIdle: m.Config.DetectorIdle, StreamIdle: m.Config.StreamIdle, SnapshotEvery: m.Config.SnapshotEvery,
 	})
 	if err != nil {
 		return err
