@@ -100,7 +100,10 @@ func (w *wsSession) writeLoop() {
 	defer func() {
 		ping.Stop()
 		_ = w.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-		_ = w.conn.Close() // unblocks the reader
+		// fasthttp's hijacked Close is a no-op until the handler returns, so unblock the
+		// reader by expiring its deadline; the handler then returns and the socket closes.
+		_ = w.conn.SetReadDeadline(time.Now())
+		_ = w.conn.Close()
 		close(w.written)
 	}()
 	for {
@@ -198,4 +201,11 @@ func (s *Server) closeSessions() {
 	for _, w := range list {
 		w.close() // the writer closes the connection, which ends the reader
 	}
+}
+
+// Sessions returns the number of open WebSocket sessions.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
 }

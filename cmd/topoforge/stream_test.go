@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -246,5 +248,50 @@ func TestStreamAnomaliesSurviveRestart(t *testing.T) {
 	conn2 := wsDial(t, m2, "/ws/stream?stream=s&token="+ut, nil)
 	if h := readFrame(t, conn2); h["type"] != "connected" {
 		t.Fatalf("hello = %v", h)
+	}
+}
+
+// TestSlowStreamReaderIsDropped: a client that sends events but never reads fills its socket
+// and its send queue and is disconnected; the stream goes on serving its other client.
+func TestSlowStreamReaderIsDropped(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.HTTP.WS.WriteWait = 200 * time.Millisecond
+	cfg.HTTP.WS.SendQueue = 16 // the fast client has one frame in flight
+	p := newPlatform(t, cfg)
+	tok := p.usr[1][len("Bearer "):]
+	// A receive buffer of a few KB makes the slow client's socket fill after a few frames.
+	d := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetReadBuffer(4096)
+		}
+		return c, err
+	}}
+	slow, _, err := d.Dial("ws://"+p.m.Addr()+"/ws/stream?stream=shared&token="+tok, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fast := wsDial(t, p.m, "/ws/stream?stream=shared&token="+tok, nil)
+	readFrame(t, fast)
+	// The fast client sends every event and reads every answer; the slow one only watches.
+	const events = 8000 // ~11 MB of analyses: more than loopback socket buffers hold
+	analyses := 0
+	for i := range events {
+		sendEvent(t, fast, i, sine(i), false)
+		if f := readFrame(t, fast); f["type"] == "analysis" {
+			analyses++
+		}
+	}
+	if analyses < events-200 {
+		t.Fatalf("fast client got %d analyses of %d events", analyses, events)
+	}
+	// The server dropped the slow session: only the fast one is left.
+	deadline := time.Now().Add(10 * time.Second)
+	for p.m.server.Sessions() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions open, want 1: the slow client was never disconnected", p.m.server.Sessions())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
