@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/topoforge/topoforge/messages"
 	"github.com/topoforge/topoforge/stream"
+	"github.com/topoforge/topoforge/tdajson"
 )
 
 // Config configures Start.
@@ -42,6 +44,9 @@ type Config struct {
 	StreamIdle time.Duration
 	// SnapshotEvery is how many events a stream processes between snapshots. Default 1000.
 	SnapshotEvery int
+	// TDALimits bounds POST /api/v1/tda/persistence documents (points, windows, bytes).
+	// Zero fields take tdajson's defaults.
+	TDALimits tdajson.Config
 	// InternalAskTimeout bounds an actor's request to another actor. Default 10 s.
 	InternalAskTimeout time.Duration
 	// Now returns the current time. Default time.Now; tests set it.
@@ -109,6 +114,8 @@ type Engine struct {
 	Experiments *actor.PID
 	// Streams is the streams manager.
 	Streams *actor.PID
+	// TDA is the pool of topology workers.
+	TDA *actor.PID
 
 	root   *actor.PID
 	log    *slog.Logger
@@ -147,9 +154,9 @@ func Start(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("start root: %w", r.err)
 	}
 	e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments = r.users, r.detectors, r.datasets, r.ensembles, r.experiments
-	e.Streams = r.streams
+	e.Streams, e.TDA = r.streams, r.tda
 	// A round trip to each manager proves it has loaded its state.
-	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments, e.Streams} {
+	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments, e.Streams, e.TDA} {
 		if _, err := sys.Root.RequestFuture(m, &statsProbe{}, 30*time.Second).Result(); err != nil {
 			sys.Shutdown()
 			return nil, fmt.Errorf("start %s: %w", m.Id, err)
@@ -210,17 +217,17 @@ func (s *alertingStrategy) HandleFailure(sys *actor.ActorSystem, sup actor.Super
 type ready struct{}
 
 type readyReply struct {
-	users, detectors, datasets, ensembles, experiments, streams *actor.PID
-	err                                                         error
+	users, detectors, datasets, ensembles, experiments, streams, tda *actor.PID
+	err                                                              error
 }
 
 // rootActor supervises the managers.
 type rootActor struct {
-	cfg                                                         Config
-	writer                                                      *resultWriter
-	publish                                                     func(any)
-	users, detectors, datasets, ensembles, experiments, streams *actor.PID
-	err                                                         error
+	cfg                                                              Config
+	writer                                                           *resultWriter
+	publish                                                          func(any)
+	users, detectors, datasets, ensembles, experiments, streams, tda *actor.PID
+	err                                                              error
 }
 
 // Receive implements actor.Actor.
@@ -240,9 +247,10 @@ func (r *rootActor) Receive(ctx actor.Context) {
 		r.ensembles = spawn("ensembles", func() actor.Actor { return newEnsembles(r.cfg, det) })
 		r.experiments = spawn("experiments", func() actor.Actor { return newExperiments(r.cfg) })
 		r.streams = spawn("streams", func() actor.Actor { return newStreams(r.cfg) })
+		r.tda = spawn("tda", func() actor.Actor { return newTDAPool(runtime.GOMAXPROCS(0), r.cfg.TDALimits) })
 	case *ready:
 		ctx.Respond(&readyReply{users: r.users, detectors: r.detectors, datasets: r.datasets,
-			ensembles: r.ensembles, experiments: r.experiments, streams: r.streams, err: r.err})
+			ensembles: r.ensembles, experiments: r.experiments, streams: r.streams, tda: r.tda, err: r.err})
 	}
 }
 

@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/metrics", authenticated, "read metrics", s.platformMetrics},
 		{"GET", "/ws/detections", authenticated, "watch live events", s.wsDetections},
 
+		{"POST", "/api/v1/tda/persistence", authenticated, "compute persistence", s.tdaPersistence},
 		{"GET", "/ws/stream", authenticated, "stream events", s.wsStream},
 		{"GET", "/api/anomalies", authenticated, "list anomalies", s.listAnomalies},
 		{"GET", "/api/anomalies/export", authenticated, "export anomalies", s.exportAnomalies},

@@ -124,6 +124,8 @@ type Actors struct {
 	Experiments *actor.PID
 	// Streams is the streams manager (/ws/stream, /api/anomalies).
 	Streams *actor.PID
+	// TDA is the topology worker pool (/api/v1/tda/persistence).
+	TDA *actor.PID
 	// Events is the actor system's event stream, relayed to /ws/detections.
 	Events *eventstream.EventStream
 }

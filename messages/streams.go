@@ -68,3 +68,16 @@ type AnomalyPage struct {
 	Next      string
 	Err       *Error
 }
+
+// ComputeTDA asks the topology workers to compute a golden-format input document (see package
+// tdajson). Reply: *TDAResult.
+type ComputeTDA struct {
+	Input []byte
+}
+
+// TDAResult answers ComputeTDA with the encoded result, or an error (CodeValidation for bad
+// input, naming the field).
+type TDAResult struct {
+	Body []byte
+	Err  *Error
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -659,4 +660,24 @@ func TestConfiguredLimits(t *testing.T) {
 	if resp.StatusCode != 422 {
 		t.Errorf("bad stream name = %d %v", resp.StatusCode, out)
 	}
+}
+
+func TestTDAPersistenceEndpoint(t *testing.T) {
+	p := newPlatform(t, testConfig(t, t.TempDir()))
+	in := `{"name":"square","points":[[0,0],[1,0],[1,1],[0,1]],"max_dim":1,"max_edge":null,"epsilon":0.1,"betti_at":[0.5]}`
+	out := p.c.expect(200, "POST", "/api/v1/tda/persistence", in, p.usr...)
+	d := out["diagrams"].(map[string]any)
+	if len(d["0"].([]any)) != 4 || len(d["1"].([]any)) != 1 {
+		t.Fatalf("square diagrams = %v", d)
+	}
+	// The H1 bar of the unit square is born at 1 and dies at sqrt(2).
+	bar := d["1"].([]any)[0].([]any)
+	if bar[0].(float64) != 1 || math.Abs(bar[1].(float64)-math.Sqrt2) > 1e-12 {
+		t.Errorf("H1 bar = %v, want [1, sqrt 2]", bar)
+	}
+	resp, bad := p.c.do("POST", "/api/v1/tda/persistence", `{"points":[[0,0],[1]]}`, p.usr...)
+	if resp.StatusCode != 422 || !strings.HasPrefix(fieldOf(t, bad), "points") {
+		t.Errorf("ragged points = %d %v", resp.StatusCode, bad)
+	}
+	p.c.expect(401, "POST", "/api/v1/tda/persistence", in)
 }

@@ -73,8 +73,8 @@ func (m *Main) Run() (err error) {
 	m.server, err = tfhttp.New(hc, tfhttp.Actors{
 		Root: m.engine.Root, Users: m.engine.Users, Detectors: m.engine.Detectors,
 		Datasets: m.engine.Datasets, Ensembles: m.engine.Ensembles, Experiments: m.engine.Experiments,
-		Streams: m.engine.Streams,
-		Events:  m.engine.System.EventStream,
+		Streams: m.engine.Streams, TDA: m.engine.TDA,
+		Events: m.engine.System.EventStream,
 	}, issuer)
 	if err != nil {
 		return err
