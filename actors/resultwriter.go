@@ -8,9 +8,10 @@ import (
 )
 
 // resultWriter is the group commit the detection path writes through: requests queue their
-// keys and values, a single goroutine commits everything queued (up to writerMaxBatch requests;
-// what arrived while the previous commit was syncing, plus what arrives within linger) in one
-// synced Store.Write, then calls every request's done callback. So durability costs one fsync per batch, not per request, and a detector actor never
+// keys and values, a single goroutine turns everything queued (up to writerMaxBatch requests,
+// plus what arrives within linger) into one batch and enqueues it with Store.WriteAsync, then
+// forms the next batch while that one syncs (at most writerInFlight batches pipelined). Each
+// request's done callback runs once its batch is durable. So durability costs one fsync per batch, not per request, and a detector actor never
 // waits for the disk: it hands its results over and goes on with its mailbox.
 //
 // It also owns the per-detector counters (key dtotal/<id>) and per-hour statistics
@@ -58,7 +59,8 @@ type hourStats struct {
 // Group-commit bounds.
 const (
 	writerQueue    = 4096 // requests waiting for the writer before senders block
-	writerMaxBatch = 512  // requests committed in one Store.Write
+	writerMaxBatch = 512  // requests committed in one batch
+	writerInFlight = 8    // batches enqueued and not yet durable
 )
 
 func newResultWriter(store Store, log *slog.Logger, linger time.Duration) *resultWriter {
@@ -89,11 +91,17 @@ func (w *resultWriter) close() {
 }
 
 func (w *resultWriter) loop() {
-	defer close(w.done)
-	batch := make([]*writeReq, 0, writerMaxBatch)
+	inflight := make(chan struct{}, writerInFlight)
+	defer func() {
+		for range writerInFlight { // wait for every enqueued batch
+			inflight <- struct{}{}
+		}
+		close(w.done)
+	}()
 	for first := range w.queue {
-		batch = w.fill(append(batch[:0], first))
-		w.commit(batch)
+		batch := w.fill(append(make([]*writeReq, 0, 64), first))
+		inflight <- struct{}{}
+		w.commit(batch, func() { <-inflight })
 	}
 }
 
@@ -134,7 +142,8 @@ func hourKey(detector string, t time.Time) string {
 	return "dstat/" + detector + "/" + t.UTC().Format("2006010215")
 }
 
-func (w *resultWriter) commit(batch []*writeReq) {
+// commit enqueues one batch, with the counters it changes; released runs after its callbacks.
+func (w *resultWriter) commit(batch []*writeReq, released func()) {
 	var keys, vals [][]byte
 	w.mu.Lock()
 	touchedT := map[string]bool{}
@@ -169,19 +178,21 @@ func (w *resultWriter) commit(batch []*writeReq) {
 		w.hours = map[string]*hourStats{}
 	}
 	w.mu.Unlock()
-	err := w.store.Write(keys, vals)
-	if err != nil {
-		w.log.Error("result batch write", "requests", len(batch), "err", err)
-		// The in-memory counters may now be ahead of the store; reload them on next use.
-		w.mu.Lock()
-		w.totals, w.hours = map[string]*detTotals{}, map[string]*hourStats{}
-		w.mu.Unlock()
-	}
-	for _, r := range batch {
-		if r.cb != nil {
-			r.cb(err)
+	w.store.WriteAsync(keys, vals, func(err error) {
+		if err != nil {
+			w.log.Error("result batch write", "requests", len(batch), "err", err)
+			// The in-memory counters may now be ahead of the store; reload them on next use.
+			w.mu.Lock()
+			w.totals, w.hours = map[string]*detTotals{}, map[string]*hourStats{}
+			w.mu.Unlock()
 		}
-	}
+		for _, r := range batch {
+			if r.cb != nil {
+				r.cb(err)
+			}
+		}
+		released()
+	})
 }
 
 func (w *resultWriter) totalsLocked(id string) *detTotals {

@@ -12,6 +12,9 @@ type Store interface {
 	Get(key []byte) (value []byte, found bool, err error)
 	// Write stores keys[i] → values[i] atomically; a nil value deletes the key.
 	Write(keys, values [][]byte) error
+	// WriteAsync is Write that returns at once and calls done when the batch is durable.
+	// Batches commit in call order.
+	WriteAsync(keys, values [][]byte, done func(error))
 	// Scan calls fn in key order for keys with the prefix, from the first key >= from; fn returns
 	// false to stop. key and value are only valid during the call.
 	Scan(prefix, from []byte, fn func(key, value []byte) bool) error

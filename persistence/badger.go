@@ -198,6 +198,42 @@ func (s *Badger) Write(keys, values [][]byte) error {
 	return nil
 }
 
+// WriteAsync is Write without waiting: it enqueues the batch and returns; done runs (on another
+// goroutine) once the batch is durable, or with the error. Batches commit in the order
+// WriteAsync was called, so a later batch's values win over an earlier one's, while several
+// batches share one fsync. It panics when the slices differ in length.
+func (s *Badger) WriteAsync(keys, values [][]byte, done func(error)) {
+	if len(keys) != len(values) {
+		panic("persistence: WriteAsync with mismatched keys and values")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		done(ErrClosed)
+		return
+	}
+	txn := s.db.NewTransaction(true)
+	for i, k := range keys {
+		var err error
+		if values[i] == nil {
+			err = txn.Delete(k)
+		} else {
+			err = txn.Set(k, values[i])
+		}
+		if err != nil {
+			txn.Discard()
+			done(fmt.Errorf("write async key %q: %w", k, err))
+			return
+		}
+	}
+	txn.CommitWith(func(err error) {
+		if err != nil {
+			err = fmt.Errorf("write %d keys: %w", len(keys), err)
+		}
+		done(err)
+	})
+}
+
 // Scan calls fn for every key with the prefix, in key order, starting at from when from sorts
 // after the prefix. key and value are valid only during the call. fn returns false to stop.
 func (s *Badger) Scan(prefix, from []byte, fn func(key, value []byte) bool) error {

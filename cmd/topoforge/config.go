@@ -26,6 +26,7 @@ type Config struct {
 	AccessTTL     time.Duration
 	RefreshTTL    time.Duration
 	LogLevel      string
+	PprofAddr     string
 	HTTP          tfhttp.Config
 	Store         persistence.Options
 	LoginFailures int
@@ -45,6 +46,7 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.StringVar(&c.JWTSecret, "jwt-secret", "", "JWT signing secret, at least 32 bytes; when empty a random one is generated once and kept in the data directory")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "access token lifetime")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", 30*24*time.Hour, "refresh token lifetime")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); empty: off")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug (adds one line per request), info, warn, error")
 	fs.IntVar(&c.HTTP.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes (larger: 413)")
 	fs.IntVar(&c.HTTP.MaxUploadBytes, "max-upload-bytes", 100<<20, "largest dataset upload (POST /api/v1/datasets and /upload) in bytes")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // -pprof-addr
 	"time"
 
 	"github.com/topoforge/topoforge/actors"
@@ -81,6 +83,14 @@ func (m *Main) Run() (err error) {
 	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	if m.Config.PprofAddr != "" {
+		go func() {
+			// Off by default; meant for a loopback address during load tests.
+			if err := http.ListenAndServe(m.Config.PprofAddr, nil); err != nil {
+				log.Error("pprof", "err", err)
+			}
+		}()
 	}
 	m.served = make(chan error, 1)
 	srv, ln := m.server, m.ln
