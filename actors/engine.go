@@ -42,6 +42,9 @@ type Config struct {
 	// StreamIdle stops a stream actor with no client after this long (its snapshot stays);
 	// an attached idle stream releases its window buffers instead. Default 5 minutes.
 	StreamIdle time.Duration
+	// StreamRelease frees an idle stream's window buffers after this long without events; the
+	// next event rebuilds them from the samples kept. Default 30 s.
+	StreamRelease time.Duration
 	// SnapshotEvery is how many events a stream processes between snapshots. Default 1000.
 	SnapshotEvery int
 	// TDALimits bounds POST /api/v1/tda/persistence documents (points, windows, bytes).
@@ -83,6 +86,9 @@ func (c *Config) fill() error {
 	}
 	if c.StreamIdle <= 0 {
 		c.StreamIdle = 5 * time.Minute
+	}
+	if c.StreamRelease <= 0 {
+		c.StreamRelease = 30 * time.Second
 	}
 	if c.SnapshotEvery <= 0 {
 		c.SnapshotEvery = 1000

@@ -34,6 +34,8 @@ type streamSession struct {
 	sinks       map[messages.StreamSink]struct{}
 	sinceSnap   int
 	seq         uint64
+	lastEvent   time.Time
+	released    bool
 	frame       []byte
 	point       []float64
 }
@@ -56,12 +58,17 @@ func (s *streamSession) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		s.load()
-		ctx.SetReceiveTimeout(s.cfg.StreamIdle)
+		s.lastEvent = s.cfg.Now()
+		ctx.SetReceiveTimeout(min(s.cfg.StreamRelease, s.cfg.StreamIdle))
 	case *actor.ReceiveTimeout:
-		if len(s.sinks) == 0 {
+		// Idle: free the window's buffers (rebuilt from the kept samples on the next event);
+		// without clients for StreamIdle, stop (the snapshot stays).
+		if !s.released && s.an != nil {
+			s.an.Release()
+			s.released = true
+		}
+		if len(s.sinks) == 0 && s.cfg.Now().Sub(s.lastEvent) >= s.cfg.StreamIdle {
 			ctx.Stop(ctx.Self())
-		} else if s.an != nil {
-			s.an.Release() // idle but attached: keep memory small
 		}
 	case *actor.Stopping:
 		if s.ephemeral {
@@ -81,6 +88,7 @@ func (s *streamSession) Receive(ctx actor.Context) {
 			ctx.Stop(ctx.Self())
 		}
 	case *messages.StreamFrame:
+		s.lastEvent, s.released = s.cfg.Now(), false
 		s.handle(m)
 	case *messages.FlushStream:
 		ctx.Respond(&messages.Ack{})

@@ -144,7 +144,8 @@ type Server struct {
 	started  time.Time
 	cpu      cpuSampler
 
-	wsClients atomic.Int64
+	wsClients      atomic.Int64
+	wsWriteBuffers sync.Pool
 
 	mu       sync.Mutex
 	ln       net.Listener

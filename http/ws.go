@@ -15,7 +15,7 @@ import (
 const (
 	defaultWSWriteWait  = 10 * time.Second // time to write one frame before the client counts as gone
 	defaultWSPongWait   = 60 * time.Second // time to the next pong (or any frame) before the client counts as gone
-	defaultWSSendQueue  = 256              // frames queued for a client before it counts as slow and is dropped
+	defaultWSSendQueue  = 128              // frames queued for a client before it counts as slow and is dropped
 	defaultWSReadLimit  = 64 << 10         // largest frame a client may send, in bytes
 	defaultWSMaxClients = 10000            // concurrent WebSocket connections per server
 )
@@ -154,7 +154,12 @@ func (s *Server) upgrade(ctx *fasthttp.RequestCtx, serve func(w *wsSession)) {
 	}
 	up := websocket.FastHTTPUpgrader{
 		HandshakeTimeout: 10 * time.Second,
-		CheckOrigin:      func(*fasthttp.RequestCtx) bool { return true }, // credentials are checked, not origins
+		// Small read buffers, and write buffers borrowed from a pool only while writing: idle
+		// sessions hold no write buffer.
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		WriteBufferPool: &s.wsWriteBuffers,
+		CheckOrigin:     func(*fasthttp.RequestCtx) bool { return true }, // credentials are checked, not origins
 		Error: func(ctx *fasthttp.RequestCtx, status int, reason error) {
 			s.writeError(ctx, messages.Errorf(messages.CodeBadRequest, "websocket upgrade: %v", reason))
 		},

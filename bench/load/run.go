@@ -28,6 +28,8 @@ type Config struct {
 	Sessions int
 	// Idle is the number of idle sessions of the idle scenario. Default 10000.
 	Idle int
+	// IdleSettle is how long the idle sessions stay idle before memory is measured. Default 5 s.
+	IdleSettle time.Duration
 	// OddsDir holds shuttle.csv for the batch scenario and the detect model. Default
 	// ../shared/data/odds.
 	OddsDir string
@@ -47,6 +49,9 @@ func Run(cfg Config, w io.Writer) error {
 	}
 	if cfg.Idle <= 0 {
 		cfg.Idle = 10000
+	}
+	if cfg.IdleSettle <= 0 {
+		cfg.IdleSettle = 5 * time.Second
 	}
 	if cfg.OddsDir == "" {
 		cfg.OddsDir = filepath.Join("..", "shared", "data", "odds")
@@ -128,7 +133,7 @@ func Run(cfg Config, w io.Writer) error {
 			r.Sessions, r.Events, r.Analyses, r.Errors, r.EPS, r.Latency)
 	}
 	if want("idle") {
-		r, err := IdleSessions(addr, a.Token, srv.Process.Pid, cfg.Idle, 60, 2*time.Second)
+		r, err := IdleSessions(addr, a.Token, srv.Process.Pid, cfg.Idle, 60, cfg.IdleSettle)
 		if err != nil {
 			return fmt.Errorf("idle sessions: %w", err)
 		}

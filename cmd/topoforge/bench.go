@@ -20,6 +20,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for detect")
 	fs.IntVar(&cfg.Sessions, "sessions", 64, "WebSocket sessions for stream")
 	fs.IntVar(&cfg.Idle, "idle", 10000, "idle sessions for idle")
+	fs.DurationVar(&cfg.IdleSettle, "idle-settle", 5*time.Second, "how long the idle sessions stay idle before the server's memory is read")
 	fs.StringVar(&cfg.OddsDir, "odds", "../shared/data/odds", "directory holding shuttle.csv")
 	if err := fs.Parse(args); err != nil {
 		return 2

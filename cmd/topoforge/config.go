@@ -27,12 +27,14 @@ type Config struct {
 	RefreshTTL    time.Duration
 	LogLevel      string
 	PprofAddr     string
+	MemoryLimitMB int
 	HTTP          tfhttp.Config
 	Store         persistence.Options
 	LoginFailures int
 	LoginWindow   time.Duration
 	DetectorIdle  time.Duration
 	StreamIdle    time.Duration
+	StreamRelease time.Duration
 	SnapshotEvery int
 }
 
@@ -46,6 +48,7 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.StringVar(&c.JWTSecret, "jwt-secret", "", "JWT signing secret, at least 32 bytes; when empty a random one is generated once and kept in the data directory")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", time.Hour, "access token lifetime")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", 30*24*time.Hour, "refresh token lifetime")
+	fs.IntVar(&c.MemoryLimitMB, "memory-limit-mb", 0, "soft memory limit for the Go runtime in MiB (debug.SetMemoryLimit); 0: none")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); empty: off")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug (adds one line per request), info, warn, error")
 	fs.IntVar(&c.HTTP.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes (larger: 413)")
@@ -54,13 +57,14 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.IntVar(&c.HTTP.MaxDatasetColumns, "max-dataset-columns", 1000, "most columns in one dataset (more: 413 naming max_columns)")
 	fs.IntVar(&c.HTTP.MaxFrameBytes, "max-frame-bytes", 16<<10, "largest /ws/stream frame; larger ones get an error frame")
 	fs.IntVar(&c.HTTP.WS.MaxClients, "max-ws-clients", 10000, "concurrent WebSocket connections (more: 503)")
-	fs.IntVar(&c.HTTP.WS.SendQueue, "ws-send-queue", 256, "frames queued for a WebSocket client before it counts as slow and is dropped")
+	fs.IntVar(&c.HTTP.WS.SendQueue, "ws-send-queue", 128, "frames queued for a WebSocket client before it counts as slow and is dropped")
 	fs.DurationVar(&c.HTTP.WS.PongWait, "ws-pong-wait", 60*time.Second, "a silent WebSocket client is dropped after this long (pings every 90% of it)")
 	fs.DurationVar(&c.HTTP.TrainTimeout, "train-timeout", 10*time.Minute, "longest training request")
 	fs.DurationVar(&c.HTTP.BatchWait, "batch-wait", 5*time.Second, "batch and experiment requests answer 202 after this long, with the job continuing")
 	fs.DurationVar(&c.DetectorIdle, "detector-idle", 10*time.Minute, "an idle detector actor passivates after this long (<0: never)")
 	fs.DurationVar(&c.StreamIdle, "stream-idle", 5*time.Minute, "a stream actor without clients stops after this long (its snapshot stays)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 1000, "events between stream snapshots")
+	fs.DurationVar(&c.StreamRelease, "stream-release", 30*time.Second, "an idle stream frees its window buffers after this long (rebuilt on the next event)")
 	fs.DurationVar(&c.HTTP.ReadTimeout, "read-timeout", 30*time.Second, "time to read one request")
 	fs.DurationVar(&c.HTTP.WriteTimeout, "write-timeout", 30*time.Second, "time to write one response")
 	fs.DurationVar(&c.HTTP.IdleTimeout, "idle-timeout", 2*time.Minute, "keep-alive idle timeout")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,9 @@ func (m *Main) Run() (err error) {
 			err = errors.Join(err, m.Close())
 		}
 	}()
+	if m.Config.MemoryLimitMB > 0 {
+		debug.SetMemoryLimit(int64(m.Config.MemoryLimitMB) << 20)
+	}
 	t := time.Now()
 	secret, err := loadOrCreateSecret(m.Config.JWTSecret, m.Config.DataDir)
 	if err != nil {
@@ -63,7 +67,7 @@ func (m *Main) Run() (err error) {
 	m.engine, err = actors.Start(actors.Config{
 		Store: m.store, Logger: log,
 		LoginMaxFailures: m.Config.LoginFailures, LoginWindow: m.Config.LoginWindow,
-		DetectorIdle: m.Config.DetectorIdle, StreamIdle: m.Config.StreamIdle, SnapshotEvery: m.Config.SnapshotEvery,
+		DetectorIdle: m.Config.DetectorIdle, StreamIdle: m.Config.StreamIdle, StreamRelease: m.Config.StreamRelease, SnapshotEvery: m.Config.SnapshotEvery,
 	})
 	if err != nil {
 		return err
