@@ -31,7 +31,7 @@ type streamSession struct {
 	log         *slog.Logger
 	conf        stream.Config
 	an          *stream.Analyzer
-	sinks       map[messages.StreamSink]struct{}
+	sinks       sinkSet // survives restarts: clients stay attached through a crash
 	sinceSnap   int
 	seq         uint64
 	lastEvent   time.Time
@@ -48,9 +48,14 @@ type snapshot struct {
 	Analyzer []byte        `json:"analyzer,omitempty"`
 }
 
-func newStreamSession(owner, name string, ephemeral bool, cfg Config) actor.Actor {
+// sinkSet is a stream's clients. It is created once per activation and handed to every
+// instance the supervisor makes, so a restarted stream keeps broadcasting to the same clients.
+// Only the stream actor touches it, one message at a time.
+type sinkSet map[messages.StreamSink]struct{}
+
+func newStreamSession(owner, name string, ephemeral bool, cfg Config, sinks sinkSet) actor.Actor {
 	return &streamSession{owner: owner, name: name, ephemeral: ephemeral, cfg: cfg,
-		log: cfg.Logger.With("stream", owner+"/"+name), sinks: map[messages.StreamSink]struct{}{}}
+		log: cfg.Logger.With("stream", owner+"/"+name), sinks: sinks}
 }
 
 // Receive implements actor.Actor.

@@ -38,10 +38,10 @@ func (s *streams) Receive(ctx actor.Context) {
 		key := m.Principal.UserID + "." + m.Name
 		pid, ok := s.active[key]
 		if !ok {
-			owner, name, eph, cfg := m.Principal.UserID, m.Name, m.Ephemeral, s.cfg
+			owner, name, eph, cfg, sinks := m.Principal.UserID, m.Name, m.Ephemeral, s.cfg, sinkSet{}
 			var err error
 			pid, err = ctx.SpawnNamed(actor.PropsFromProducer(func() actor.Actor {
-				return newStreamSession(owner, name, eph, cfg)
+				return newStreamSession(owner, name, eph, cfg, sinks)
 			}), key)
 			if err != nil {
 				ctx.Respond(&messages.StreamJoined{Err: messages.Errorf(messages.CodeConflict, "stream %s is restarting; retry", m.Name)})

@@ -148,4 +148,19 @@ func TestKill9Durability(t *testing.T) {
 		t.Errorf("HBOS detector after kill -9 = %v", d)
 	}
 	t.Logf("%d acknowledged detections before SIGKILL, all durable", n)
+
+	// SIGTERM stops the server gracefully: exit code 0, quickly.
+	if err := cmd2.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd2.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after SIGTERM the server exited with %v, want 0", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("the server did not stop within 15 s of SIGTERM")
+	}
 }

@@ -681,3 +681,27 @@ func TestTDAPersistenceEndpoint(t *testing.T) {
 	}
 	p.c.expect(401, "POST", "/api/v1/tda/persistence", in)
 }
+
+// TestDetectorPassivation: an idle detector actor stops and comes back from its snapshot on the
+// next request, scoring identically.
+func TestDetectorPassivation(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.DetectorIdle = 100 * time.Millisecond
+	p := newPlatform(t, cfg)
+	ds := p.dataset(p.usr, "tx", txRows(200, 5, 12), "")
+	det := p.detector(p.usr, "HBOS", nil)
+	p.train(p.usr, det, ds)
+	row := map[string]any{"amount": 3000.0, "merchant": "jewelry", "hour": 2.0}
+	before := p.detect(p.usr, det, row)["results"].([]any)[0].(map[string]any)["anomaly_score"]
+	deadline := time.Now().Add(10 * time.Second)
+	for p.c.expect(200, "GET", "/api/v1/metrics", nil, p.usr...)["active_detectors"].(float64) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle detector never passivated")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	after := p.detect(p.usr, det, row)["results"].([]any)[0].(map[string]any)["anomaly_score"]
+	if after != before {
+		t.Errorf("after passivation %v, before %v", after, before)
+	}
+}

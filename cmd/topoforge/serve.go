@@ -1,13 +1,13 @@
 package main
 
 import (
-	"runtime/debug"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	_ "net/http/pprof" // -pprof-addr
+	"runtime/debug"
 	"time"
 
 	"github.com/topoforge/topoforge/actors"
