@@ -171,3 +171,89 @@ func TestHalfSpaceTreesOnline(t *testing.T) {
 		t.Error("Learn on HBOS = nil error")
 	}
 }
+
+func TestSortFloats(t *testing.T) {
+	tab := gaussTable(5000, 1, 60)
+	v := make([]float64, 0, 5003)
+	for _, r := range tab.Rows {
+		v = append(v, r[0].(float64)*1e3)
+	}
+	v = append(v, 0, math.Copysign(0, -1), -1e300)
+	sortFloats(v)
+	for i := 1; i < len(v); i++ {
+		if v[i] < v[i-1] {
+			t.Fatalf("%d: %v after %v", i, v[i], v[i-1])
+		}
+	}
+}
+
+func TestLODAHandCase(t *testing.T) {
+	// One projection of one feature, two bins: whatever the sign of the
+	// weight, the bins hold 3 and 1 of the rows.
+	h := numTable([]float64{0}, []float64{0}, []float64{0}, []float64{1})
+	s, _ := fitScores(t, "LODA", map[string]any{"n_random_cuts": 1, "n_bins": 2}, h)
+	const tol = 1e-9 // lodaEps in the bin counts
+	if math.Abs(s[0]+math.Log(0.75)) > tol || math.Abs(s[3]+math.Log(0.25)) > tol {
+		t.Errorf("LODA: got %v, want %v, %v", s, -math.Log(0.75), -math.Log(0.25))
+	}
+}
+
+func TestEnsembleEqualsCombine(t *testing.T) {
+	train := gaussTable(200, 3, 61)
+	probe := gaussTable(30, 3, 62)
+	probe.Columns = train.Columns
+	for _, strategy := range Strategies() {
+		p := map[string]any{"members": "ZScore,MAD", "combination": strategy, "contamination": 0.2}
+		if strategy == CombineWeighted {
+			p["weights"] = "1,3"
+		}
+		ens := MustFit(t, "Ensemble", p, train)
+		z := MustFit(t, "ZScore", map[string]any{"contamination": 0.2}, train)
+		m := MustFit(t, "MAD", map[string]any{"contamination": 0.2}, train)
+		var q [2][]float64
+		var f [2][]bool
+		for k, d := range []*Detector{z, m} {
+			for _, s := range scoresOf(t, d, probe) {
+				a, _, flag := d.Calibrate(s)
+				q[k] = append(q[k], a)
+				f[k] = append(f[k], flag)
+			}
+		}
+		var w []float64
+		if strategy == CombineWeighted {
+			w = []float64{1, 3}
+		}
+		c, err := Combine(strategy, q[:], f[:], w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := scoresOf(t, ens, probe)
+		for i := range got {
+			if math.Abs(got[i]-c.Scores[i]) > 1e-12 {
+				t.Fatalf("%s row %d: Ensemble score %v, Combine %v", strategy, i, got[i], c.Scores[i])
+			}
+		}
+	}
+}
+
+func TestAllKNNMatchesTree(t *testing.T) {
+	tab := gaussTable(300, 20, 63)
+	n, d, k := 300, 20, 7
+	x := make([]float64, 0, n*d)
+	for _, r := range tab.Rows {
+		for _, v := range r {
+			x = append(x, math.Round(v.(float64)*2)/2) // ties included
+		}
+	}
+	tree := newKDTree(x, n, d)
+	brute := allKNN(x, n, d, k)
+	h := make([]neighbor, 0, k)
+	for i := 0; i < n; i++ {
+		h = tree.knn(x[i*d:(i+1)*d], k, int32(i), h)
+		for j := range h {
+			if h[j] != brute[i*k+j] {
+				t.Fatalf("row %d neighbour %d: tree %+v, brute force %+v", i, j, h[j], brute[i*k+j])
+			}
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (d *decoder) u64() uint64 {
 }
 
 func (d *decoder) f64() float64 { return math.Float64frombits(d.u64()) }
-func (d *decoder) bool() bool    { return d.u8() != 0 }
+func (d *decoder) bool() bool   { return d.u8() != 0 }
 
 func (d *decoder) uvarint() uint64 {
 	if d.err != nil {

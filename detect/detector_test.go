@@ -324,3 +324,59 @@ func TestCalibration(t *testing.T) {
 		t.Errorf("confidence(at threshold) = %v, want 0.5", got)
 	}
 }
+
+func TestScoreVectorNonFiniteDoesNotPanic(t *testing.T) {
+	tab := gaussTable(100, 3, 12)
+	for _, name := range algorithmNames() {
+		d := MustFit(t, name, fastParams(name), tab)
+		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(math.NaN(), -1)} {
+			d.ScoreVector([]float64{v, v, 0})
+			d.ScoreVector([]float64{0, v, v})
+		}
+	}
+}
+
+func TestConcurrentScoring(t *testing.T) {
+	train := gaussTable(300, 3, 13)
+	probe := gaussTable(40, 3, 14)
+	probe.Columns = train.Columns
+	for _, name := range []string{"IsolationForest", "LOF", "Ensemble"} {
+		d := MustFit(t, name, fastParams(name), train)
+		want := scoresOf(t, d, probe)
+		done := make(chan []float64, 4)
+		for g := 0; g < 4; g++ {
+			go func() {
+				res, _ := d.Score(probe)
+				out := make([]float64, len(res))
+				for i, r := range res {
+					out[i] = r.Score
+				}
+				done <- out
+			}()
+		}
+		for g := 0; g < 4; g++ {
+			got := <-done
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s: concurrent score %v, want %v", name, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func TestAttributionNamesTheDrivingColumn(t *testing.T) {
+	train := gaussTable(400, 4, 15)
+	probe := Table{Columns: train.Columns, Rows: [][]any{{0.1, -0.2, 9.0, 0.3}}}
+	for _, name := range []string{"IsolationForest", "HBOS", "ECOD", "PCA", "EllipticEnvelope", "MAD", "LOF"} {
+		d := MustFit(t, name, fastParams(name), train)
+		res, err := d.Score(probe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res[0].Contributions
+		if len(c) == 0 || c[0].Feature != train.Columns[2] || c[0].Direction != "high" {
+			t.Errorf("%s: top contribution %+v, want %s high", name, c, train.Columns[2])
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -24,8 +25,10 @@ func ellipticDef() algoDef {
 			Complexity:  "O(n·d² + trials·d³) fit, O(d²) per row",
 			Scalability: "medium",
 		},
-		aliases:  []string{"MCD", "MinCovDet", "elliptic_envelope"},
-		newModel: func(p params) model { return &elliptic{frac: p.f("support_fraction"), seed: uint64(p.i("random_state"))} },
+		aliases: []string{"MCD", "MinCovDet", "elliptic_envelope"},
+		newModel: func(p params) model {
+			return &elliptic{frac: p.f("support_fraction"), seed: uint64(p.i("random_state"))}
+		},
 	}
 }
 
@@ -134,16 +137,17 @@ func pinvh(c []float64, d int) []float64 {
 		big = math.Max(big, math.Abs(v))
 	}
 	cut := float64(d) * 2.220446049250313e-16 * big
+	raw := vecs.RawMatrix()
+	col := make([]float64, d)
 	for k, v := range vals {
 		if math.Abs(v) <= cut {
 			continue
 		}
-		inv := 1 / v
 		for a := 0; a < d; a++ {
-			va := vecs.At(a, k) * inv
-			for b := 0; b < d; b++ {
-				out[a*d+b] += va * vecs.At(b, k)
-			}
+			col[a] = raw.Data[a*raw.Stride+k]
+		}
+		for a := 0; a < d; a++ {
+			floats.AddScaled(out[a*d:(a+1)*d], col[a]/v, col)
 		}
 	}
 	return out

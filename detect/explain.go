@@ -23,8 +23,11 @@ type Contribution struct {
 	// Percentile is, for numbers, the fraction of training rows below the
 	// value; for strings, the fraction of training rows with the same value.
 	Percentile float64 `json:"percentile"`
-	// Weight is the column's share of the row's total surprise
-	// (-log of its two-sided tail probability); the weights sum to at most 1.
+	// Weight is the column's share of what drives the score: the model's own
+	// per-feature split of the score for IsolationForest (path splits),
+	// HBOS, ECOD, COPOD, PCA, EllipticEnvelope, ZScore and MAD; for the other
+	// algorithms the column's surprise, -log of its two-sided tail
+	// probability under the training distribution. Weights sum to at most 1.
 	Weight float64 `json:"weight"`
 }
 
@@ -51,6 +54,11 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 			info[j].missing = false
 			info[j].value = v
 		}
+	}
+	var attr []float64
+	if a, ok := d.model.(attributor); ok {
+		attr = make([]float64, p.nfeat)
+		a.attribute(attr, x)
 	}
 	var total float64
 	for j := range p.cols {
@@ -84,6 +92,14 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 			default:
 				in.dir = "common"
 			}
+		}
+		if attr != nil {
+			// The model's own split of the score ranks the columns.
+			var w float64
+			for k := c.offset; k < c.offset+c.width(); k++ {
+				w += attr[k]
+			}
+			in.s = w
 		}
 		total += in.s
 	}

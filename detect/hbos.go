@@ -74,7 +74,7 @@ func (h *hbos) bin(j int, v float64) int {
 		return -1
 	}
 	f := (v - h.lo[j]) / w
-	if f < 0 || f > float64(h.bins) {
+	if !(f >= 0 && f <= float64(h.bins)) { // also NaN
 		return -1
 	}
 	b := int(f)

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"unsafe"
 )
 
 // eulerGamma is the Euler–Mascheroni constant.
@@ -127,8 +128,14 @@ func (f *iforest) fit(x []float64, n, d int, train []float64) error {
 		f.roots[t] = f.newNode()
 		b.grow(f.roots[t], idx, 0)
 	}
+	f.addSentinel()
 	f.scoreBatch(train, x, n, d)
 	return nil
+}
+
+func (f *iforest) addSentinel() {
+	s := f.newNode()
+	f.nodes[s] = ifNode{thr: math.Inf(1), feat: 0, left: s - 1}
 }
 
 func (f *iforest) newNode() int32 {
@@ -197,23 +204,40 @@ func (b *ifBuilder) grow(i int32, idx []int, depth int) {
 // sign bit of thr - v so that tree walks have no unpredictable branch.
 func right(v, thr float64) int32 { return int32(math.Float64bits(thr-v) >> 63) }
 
+// The tree walks below read nodes and features through unsafe pointers,
+// without bounds checks (about 25% of the walk's instructions). They rely on
+// invariants established by fit and checked by decode: every node index
+// reached (a root, a split node's left and left+1, a leaf's own index) is
+// below len(f.nodes), and every node's feat is below the feature count d;
+// callers pass x with at least d values per row (ScoreVector and
+// ScoreBatch check the length).
+
+// A sentinel node ends f.nodes: a leaf whose left child is the node before
+// it. A finite row never reaches it; a NaN or infinite value, which ScoreVector
+// does not check, can step from a leaf to the next node, and the sentinel
+// keeps such a walk inside the slice (its score is then meaningless).
+
+// step advances a walk from node i on the row at xb.
+func step(nb, xb unsafe.Pointer, i int32) int32 {
+	nd := (*ifNode)(unsafe.Add(nb, uintptr(i)*unsafe.Sizeof(ifNode{})))
+	v := *(*float64)(unsafe.Add(xb, uintptr(nd.feat)*8))
+	return nd.left + right(v, nd.thr)
+}
+
 // pathSum returns the sum over trees of the path length of x. Four trees
 // are walked in lockstep so that their independent loads overlap; leaf
 // values are added in tree order, as scoreBatch does, so both give
 // bit-identical sums.
 func (f *iforest) pathSum(x []float64) float64 {
-	nodes, leaf, roots := f.nodes, f.leaf, f.roots
+	nb := unsafe.Pointer(unsafe.SliceData(f.nodes))
+	xb := unsafe.Pointer(unsafe.SliceData(x))
+	leaf, roots := f.leaf, f.roots
 	var sum float64
 	t := 0
 	for ; t+4 <= len(roots); t += 4 {
 		i0, i1, i2, i3 := roots[t], roots[t+1], roots[t+2], roots[t+3]
 		for s := 0; s < f.depth; s++ {
-			n0, n1, n2, n3 := &nodes[i0], &nodes[i1], &nodes[i2], &nodes[i3]
-			i0, i1, i2, i3 = n0.left, n1.left, n2.left, n3.left
-			i0 += right(x[n0.feat], n0.thr)
-			i1 += right(x[n1.feat], n1.thr)
-			i2 += right(x[n2.feat], n2.thr)
-			i3 += right(x[n3.feat], n3.thr)
+			i0, i1, i2, i3 = step(nb, xb, i0), step(nb, xb, i1), step(nb, xb, i2), step(nb, xb, i3)
 		}
 		sum += leaf[i0]
 		sum += leaf[i1]
@@ -223,8 +247,7 @@ func (f *iforest) pathSum(x []float64) float64 {
 	for ; t < len(roots); t++ {
 		i := roots[t]
 		for s := 0; s < f.depth; s++ {
-			n := &nodes[i]
-			i = n.left + right(x[n.feat], n.thr)
+			i = step(nb, xb, i)
 		}
 		sum += leaf[i]
 	}
@@ -244,10 +267,11 @@ const ifBlock = 64
 func (f *iforest) scoreBatch(dst, x []float64, n, d int) {
 	var acc [ifBlock]float64
 	var pos [ifBlock]int32
-	nodes, leaf := f.nodes, f.leaf
+	nb := unsafe.Pointer(unsafe.SliceData(f.nodes))
+	leaf := f.leaf
 	for start := 0; start < n; start += ifBlock {
 		m := min(ifBlock, n-start)
-		rows := x[start*d : (start+m)*d]
+		xb := unsafe.Pointer(unsafe.SliceData(x[start*d : (start+m)*d]))
 		for k := 0; k < m; k++ {
 			acc[k] = 0
 		}
@@ -257,8 +281,7 @@ func (f *iforest) scoreBatch(dst, x []float64, n, d int) {
 			}
 			for s := 0; s < f.depth; s++ {
 				for k := 0; k < m; k++ {
-					nd := &nodes[pos[k]]
-					pos[k] = nd.left + right(rows[k*d+int(nd.feat)], nd.thr)
+					pos[k] = step(nb, unsafe.Add(xb, uintptr(k*d)*8), pos[k])
 				}
 			}
 			for k := 0; k < m; k++ {
@@ -275,8 +298,9 @@ func (f *iforest) encode(e *encoder) {
 	e.int(f.depth)
 	e.f64(f.norm)
 	e.i32s(f.roots)
-	e.int(len(f.nodes))
-	for i, n := range f.nodes {
+	real := f.nodes[:len(f.nodes)-1] // without the sentinel
+	e.int(len(real))
+	for i, n := range real {
 		e.f64(n.thr)
 		e.u32(uint32(n.feat))
 		e.u32(uint32(n.left))
@@ -304,7 +328,10 @@ func (f *iforest) decode(d *decoder, nfeat int) {
 			d.fail("isolation tree root %d out of range", r)
 		}
 	}
-	if len(f.roots) != f.nTrees || f.depth < 1 || f.depth > 64 {
+	if len(f.roots) != f.nTrees || f.depth < 1 || f.depth > 64 || n == 0 {
 		d.fail("isolation forest has %d trees of depth %d", len(f.roots), f.depth)
+	}
+	if d.err == nil {
+		f.addSentinel()
 	}
 }

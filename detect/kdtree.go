@@ -144,18 +144,23 @@ func (t *kdTree) knn(q []float64, k int, exclude int32, h []neighbor) []neighbor
 	if k <= 0 || len(t.nodes) == 0 {
 		return h
 	}
-	var stack [64]int32
+	// Each stack entry holds a node and the squared distance from q to its
+	// box, computed once when the node is pushed.
+	var stack [64]struct {
+		node int32
+		d2   float64
+	}
 	sp := 0
-	stack[sp] = 0
+	stack[0].node, stack[0].d2 = 0, 0
 	sp++
 	d := t.d
 	for sp > 0 {
 		sp--
-		ni := stack[sp]
-		n := &t.nodes[ni]
-		if len(h) == k && t.boxDist(ni, q, h[0].d2) > h[0].d2 {
+		ni, nd2 := stack[sp].node, stack[sp].d2
+		if len(h) == k && nd2 > h[0].d2 {
 			continue
 		}
+		n := &t.nodes[ni]
 		if n.left < 0 {
 			for p := n.lo; p < n.hi; p++ {
 				if t.idx[p] == exclude {
@@ -180,16 +185,22 @@ func (t *kdTree) knn(q []float64, k int, exclude int32, h []neighbor) []neighbor
 			}
 			continue
 		}
-		// Visit the nearer child first: push it last.
-		dl := t.boxDist(n.left, q, math.Inf(1))
-		dr := t.boxDist(n.right, q, math.Inf(1))
+		limit := math.Inf(1)
+		if len(h) == k {
+			limit = h[0].d2
+		}
+		dl := t.boxDist(n.left, q, limit)
+		dr := t.boxDist(n.right, q, limit)
 		if sp+2 > len(stack) {
 			panic("detect: kd-tree deeper than 63 levels")
 		}
+		// Visit the nearer child first: push it last.
 		if dl <= dr {
-			stack[sp], stack[sp+1] = n.right, n.left
+			stack[sp].node, stack[sp].d2 = n.right, dr
+			stack[sp+1].node, stack[sp+1].d2 = n.left, dl
 		} else {
-			stack[sp], stack[sp+1] = n.left, n.right
+			stack[sp].node, stack[sp].d2 = n.left, dl
+			stack[sp+1].node, stack[sp+1].d2 = n.right, dr
 		}
 		sp += 2
 	}

@@ -40,10 +40,9 @@ func (m *knn) fit(x []float64, n, d int, train []float64) error {
 	m.n, m.d, m.x = n, d, x
 	m.tree = newKDTree(x, n, d)
 	k := min(m.k, n-1)
-	h := make([]neighbor, 0, k)
+	all := trainingNeighbors(m.tree, x, n, d, k)
 	for i := 0; i < n; i++ {
-		h = m.tree.knn(x[i*d:(i+1)*d], k, int32(i), h)
-		train[i] = m.combine(h)
+		train[i] = m.combine(all[i*k : (i+1)*k])
 	}
 	return nil
 }

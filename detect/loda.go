@@ -105,7 +105,7 @@ func (l *loda) bin(c int, v float64) int {
 	}
 	f := (v - l.lo[c]) / l.width[c]
 	switch {
-	case f < 0:
+	case !(f >= 0): // also NaN
 		return 0
 	case f >= float64(l.bins):
 		return l.bins - 1

@@ -51,10 +51,9 @@ func (l *lof) fit(x []float64, n, d int, train []float64) error {
 	}
 	nb := make([]int32, n*k)
 	dist := make([]float64, n*k)
-	h := make([]neighbor, 0, k)
+	all := trainingNeighbors(l.tree, x, n, d, k)
 	for i := 0; i < n; i++ {
-		h = l.tree.knn(x[i*d:(i+1)*d], k, int32(i), h)
-		for j, c := range h {
+		for j, c := range all[i*k : (i+1)*k] {
 			nb[i*k+j] = c.idx
 			dist[i*k+j] = math.Sqrt(c.d2)
 		}

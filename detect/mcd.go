@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -55,11 +56,8 @@ func (f *mcdFit) meanCov(rows []int) (loc, cov []float64) {
 			e[j] = f.x[r*d+j] - loc[j]
 		}
 		for a := 0; a < d; a++ {
-			ea := e[a]
-			row := cov[a*d : (a+1)*d]
-			for b := a; b < d; b++ {
-				row[b] += ea * e[b]
-			}
+			// Upper triangle, row a: cov[a][a:] += e[a] * e[a:].
+			floats.AddScaled(cov[a*d+a:(a+1)*d], e[a], e[a:])
 		}
 	}
 	for a := 0; a < d; a++ {
@@ -134,10 +132,7 @@ func (f *mcdFit) dists(rows []int, loc, prec []float64) []float64 {
 		var s float64
 		for a := 0; a < d; a++ {
 			row := prec[a*d : (a+1)*d]
-			var t float64
-			for b := a + 1; b < d; b++ {
-				t += row[b] * e[b]
-			}
+			t := floats.Dot(row[a+1:], e[a+1:])
 			s += e[a] * (row[a]*e[a] + 2*t)
 		}
 		out[i] = s

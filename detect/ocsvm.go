@@ -2,6 +2,7 @@ package detect
 
 import (
 	"errors"
+	"fmt"
 	"math"
 )
 
@@ -31,6 +32,10 @@ func ocsvmDef() algoDef {
 // ocsvmCacheBytes bounds the kernel-column cache of the solver.
 const ocsvmCacheBytes = 256 << 20
 
+// MaxOneClassSVMRows bounds the training rows of OneClassSVM, whose solver
+// needs O(n²) kernel evaluations; Fit returns an error above it.
+const MaxOneClassSVMRows = 50_000
+
 // ocsvmMaxIter bounds solver iterations per training row.
 const ocsvmMaxIter = 1000
 
@@ -47,6 +52,9 @@ type ocsvm struct {
 }
 
 func (m *ocsvm) fit(x []float64, n, d int, train []float64) error {
+	if n > MaxOneClassSVMRows {
+		return fmt.Errorf("one-class SVM: %d training rows, at most %d (subsample the data or use IsolationForest)", n, MaxOneClassSVMRows)
+	}
 	m.d = d
 	mean, scale := standardizer(x, n, d)
 	z := make([]float64, n*d)

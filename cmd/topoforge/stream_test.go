@@ -157,9 +157,9 @@ func TestStreamSession(t *testing.T) {
 	}
 	// A spike is flagged and stored.
 	flagged := false
-	for i := 400; i < 430; i++ {
+	for i := 400; i < 480; i++ { // past the default 400-sample warmup
 		v := sine(i)
-		if i == 405 {
+		if i == 450 {
 			v += 40
 		}
 		sendEvent(t, conn, i, v, false)
@@ -219,9 +219,9 @@ func TestStreamAnomaliesSurviveRestart(t *testing.T) {
 	conn := wsDial(t, p.m, "/ws/stream?stream=s&token="+tok, nil)
 	readFrame(t, conn)
 	flagged := false
-	for i := range 360 {
+	for i := range 600 {
 		v := sine(i)
-		if i == 330 {
+		if i == 560 { // past the default 400-sample warmup
 			v += 50
 		}
 		sendEvent(t, conn, i, v, true)

@@ -1,0 +1,114 @@
+// Package stream is the streaming anomaly analysis engine: an Analyzer takes the events
+// of one stream one at a time and scores each sliding window by how unusual its topology
+// and its level are relative to the stream's own history.
+//
+// It is pure computation: no I/O, no goroutines, no package state. It builds on tda for
+// the persistent homology of the windows.
+//
+// # Events and windows
+//
+// An event is a point of len(Config.Fields) numbers (one field, "value", by default).
+// Each field is delay-embedded (Takens): with dimension d and delay tau, the sample at
+// time t gives the point (x[t-(d-1)tau], ..., x[t-tau], x[t]). With several fields the
+// point is the concatenation of the fields' embeddings, of dimension len(Fields)*d; with
+// d = 1 the points are the events themselves. A window is the last WindowSize such
+// points, so Push analyses its first window once WindowSize + (d-1)*tau samples have
+// arrived (Buffered reports the count and what is needed; with AutoDelay, tau is counted
+// as AutoMaxDelay and chosen by tda.ChooseDelay from those first samples, the largest
+// over the fields). After that every Stride-th sample closes a window that is analysed.
+//
+// # Scale
+//
+// When the first window is full, each field gets a reference: the median of its first
+// samples and 1.4826 times their median absolute deviation (the mean absolute deviation
+// if that is 0; 1e-9 of the median if both are). Points are embedded in these reference
+// units, fixed for the life of the stream, so that an amplitude or level change shows as
+// a change of the diagrams rather than being normalised away, and fields of different
+// units weigh alike. For display, bars are further divided by the stream scale: the root
+// mean square over the fields of their running mean absolute deviation (exponential
+// average over about 500 samples), so Betti numbers, TotalLifetime and the Landscape
+// read in units of the stream's recent spread. Betti numbers count the bars longer than
+// BettiEpsilon (0.5) of those units; the infinite H0 bar always counts.
+//
+// # Method
+//
+// Each window's Vietoris–Rips persistence (H0 up to H_MaxDim) comes from a
+// tda.SlidingWindow, which updates the window's sorted edges incrementally. A window is
+// summarised by a feature vector:
+//
+//   - topological: the longest finite H0 bar (the widest gap in the point cloud: a spike
+//     or a jump makes one), the total H0 and H1 persistence, the longest H1 bar, and the
+//     persistence entropy of all finite bars;
+//   - statistical, per field: the mean and standard deviation of the last WindowSize
+//     samples and the mean of the last 5 samples.
+//
+// Every feature has its own exponentially forgetting histogram (factor 0.9995 per
+// window, a memory of about 2000 windows) on a signed logarithmic scale around a
+// reference fixed from 64 early windows spread over the warmup: bins are linear near
+// the usual values and relative far from them, so a single histogram covers any range.
+// The surprise of a feature is -ln p, p being the weight of its bin (plus a pseudo-count
+// of 0.1) over the histogram's total: the likelihood of the window under the stream's own
+// recent distribution, in nats. A window is scored against the histograms before it is
+// counted in them. The components are:
+//
+//   - Betti: the surprise of the longest H0 bar;
+//   - Entropy: the surprise of the persistence entropy;
+//   - ML: an online histogram-based outlier score (HBOS, Goldstein and Dengel 2012) with
+//     forgetting: the summed surprise of the level and the recent level, averaged over
+//     the fields.
+//
+// Each component score is 100·surprise/16, at most 100. Total is the same mapping of the
+// weighted mean surprise, with Config.Weights. A stationary stream keeps its surprises
+// low: its windows fall in bins it has filled. A change makes a new gap, level or shape:
+// its bins are empty, and the score jumps within a sample.
+//
+// The constants above were tuned, with the defaults of Config, on the Numenta Anomaly
+// Benchmark under its rules (one configuration for all 58 series) and under the
+// constraint that noisy stationary sines stay below the default threshold; see
+// bench/RESULTS.md. A second, Numenta-style likelihood stage over the recent totals
+// (the tail probability of their short average among past ones) was measured there and
+// lowered the score, since the surprises already are likelihoods; it is not used.
+//
+// # Warmup and alerts
+//
+// Until Warmup samples have been pushed (and until the histograms' reference is set),
+// windows are analysed and learnt from but their scores are 0 and Analysis.Warmup is
+// set. A window is an anomaly when Total >= AnomalyThreshold. After an anomaly, no new
+// one is reported for the next 100 samples, during which Total is capped at half the
+// threshold: an anomaly is reported once, at its start.
+//
+// # Memory and speed
+//
+// A new Analyzer holds the recent samples and the histograms, about 4 KB for one field.
+// The window's buffers (distance matrix, sorted edges, persistence workspace; about
+// 100 KB for the default window) are allocated with the first window; Release frees them
+// for an idle stream and the next Push rebuilds them from the recent samples. In steady
+// state Push does not allocate. Its cost is dominated by the persistence of the window:
+// see BenchmarkPush and bench/RESULTS.md.
+//
+// # Snapshots
+//
+// MarshalBinary encodes the whole state (configuration, recent samples, references,
+// histograms, suppression) in a versioned, deterministic format, and UnmarshalBinary
+// restores it: a restored Analyzer gives the same analyses as the original would.
+//
+// # Example
+//
+//	a, err := stream.NewAnalyzer(stream.DefaultConfig())
+//	if err != nil { ... } // wraps stream.ErrConfig and names the field
+//	for _, v := range values {
+//		res, ok, err := a.Push([]float64{v})
+//		if err != nil { ... } // NaN, ±Inf or a wrong number of values
+//		if !ok {
+//			count, needed := a.Buffered() // {"type":"buffering","count":count,"needed":needed}
+//			continue
+//		}
+//		msg = res.AppendJSON(msg[:0]) // the "data" of an "analysis" message
+//	}
+//	snap, _ := a.MarshalBinary() // persist; (&stream.Analyzer{}).UnmarshalBinary(snap) resumes
+//
+// # Concurrency
+//
+// An Analyzer is not safe for concurrent use: one goroutine (the stream's actor) owns
+// it. Distinct Analyzers share nothing.
+package stream
