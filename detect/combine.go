@@ -23,9 +23,9 @@ func Strategies() []string {
 
 // Combination is the per-row result of Combine.
 type Combination struct {
-	Scores    []float64 `json:"scores"`
-	IsAnomaly []bool    `json:"is_anomaly"`
-	Votes     []int     `json:"votes"`
+	Scores    []float64 `json:"scores"`     // combined score in [0, 1]
+	IsAnomaly []bool    `json:"is_anomaly"` // combined flag
+	Votes     []int     `json:"votes"`      // detectors flagging the row
 }
 
 // Combine merges the outputs of m detectors over the same rows: scores[k][i]

@@ -16,7 +16,8 @@ var ErrNotFitted = errors.New("detector is not fitted")
 // Result is the outcome of scoring one row.
 type Result struct {
 	// Score is the raw anomaly score of the algorithm; larger is more
-	// anomalous. It depends only on the row and the fitted model.
+	// anomalous. It depends only on the row and the fitted model, and is
+	// finite (an overflow on extreme inputs gives ±MaxFloat64).
 	Score float64 `json:"score"`
 	// AnomalyScore is the empirical CDF of the training scores at Score:
 	// the fraction of training rows that score lower, in [0, 1].
@@ -35,13 +36,13 @@ type Result struct {
 
 // Summary describes a fitted detector.
 type Summary struct {
-	Algorithm     string         `json:"algorithm"`
-	Parameters    map[string]any `json:"parameters"`
-	Rows          int            `json:"rows"`
-	Columns       []string       `json:"columns"`
-	Features      []string       `json:"features"`
-	Contamination float64        `json:"contamination"`
-	Threshold     float64        `json:"threshold"`
+	Algorithm     string         `json:"algorithm"`     // catalogue name
+	Parameters    map[string]any `json:"parameters"`    // all parameters, defaults included
+	Rows          int            `json:"rows"`          // training rows
+	Columns       []string       `json:"columns"`       // input columns learned at fit
+	Features      []string       `json:"features"`      // prepared features (see FeatureNames)
+	Contamination float64        `json:"contamination"` // expected outlier fraction
+	Threshold     float64        `json:"threshold"`     // raw score above which a row is an anomaly
 }
 
 // Detector is an anomaly-detection model: an algorithm with validated
@@ -123,9 +124,7 @@ func (d *Detector) fit(t Table) ([]float64, error) {
 		return nil, fmt.Errorf("fit %s: %w", d.def.info.Name, err)
 	}
 	for i, s := range train {
-		if math.IsNaN(s) || math.IsInf(s, 0) {
-			return nil, fmt.Errorf("fit %s: training row %d has non-finite score %v", d.def.info.Name, i, s)
-		}
+		train[i] = finiteScore(s)
 	}
 	d.model, d.prep, d.rows = m, p, n
 	d.cal = fitCalibration(train, d.params.f("contamination"))
@@ -199,7 +198,20 @@ func (d *Detector) ScoreVector(x []float64) float64 {
 	if len(x) != d.prep.nfeat {
 		panic(fmt.Sprintf("detect: ScoreVector got %d features, want %d", len(x), d.prep.nfeat))
 	}
-	return d.model.score(x)
+	return finiteScore(d.model.score(x))
+}
+
+// finiteScore keeps scores finite when extreme inputs (beyond about 1e150)
+// overflow an algorithm's arithmetic: ±Inf becomes ±MaxFloat64, and NaN
+// (Inf - Inf) counts as the most anomalous score, MaxFloat64.
+func finiteScore(s float64) float64 {
+	switch {
+	case s != s || s > math.MaxFloat64:
+		return math.MaxFloat64
+	case s < -math.MaxFloat64:
+		return -math.MaxFloat64
+	}
+	return s
 }
 
 // batchScorer is implemented by models with a faster batch path.
@@ -220,10 +232,13 @@ func (d *Detector) ScoreBatch(dst, x []float64) []float64 {
 	dst = slices.Grow(dst[:0], n)[:n]
 	if b, ok := d.model.(batchScorer); ok {
 		b.scoreBatch(dst, x, n, nf)
+		for i, s := range dst {
+			dst[i] = finiteScore(s)
+		}
 		return dst
 	}
 	for i := range dst {
-		dst[i] = d.model.score(x[i*nf : (i+1)*nf])
+		dst[i] = finiteScore(d.model.score(x[i*nf : (i+1)*nf]))
 	}
 	return dst
 }

@@ -40,8 +40,10 @@ const (
 // paramList collects repeated -param key=value flags.
 type paramList map[string]any
 
+// String implements flag.Value.
 func (p paramList) String() string { return fmt.Sprint(map[string]any(p)) }
 
+// Set implements flag.Value: it adds one key=value pair.
 func (p paramList) Set(s string) error {
 	k, v, ok := strings.Cut(s, "=")
 	k = strings.TrimSpace(k)

@@ -183,12 +183,8 @@ func (s *Server) listDatasets(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 }
 
 func (s *Server) getDataset(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.DatasetReply](s, s.actors.Datasets, &messages.GetDataset{Principal: *p, ID: pathArg(ctx, "dataset_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep.Dataset)
+	askAndWrite(s, ctx, s.actors.Datasets, &messages.GetDataset{Principal: *p, ID: pathArg(ctx, "dataset_id")},
+		fasthttp.StatusOK, func(r *messages.DatasetReply) any { return r.Dataset })
 }
 
 // maxSample bounds GET /datasets/{id}/sample?limit.
@@ -200,19 +196,13 @@ func (s *Server) datasetSample(ctx *fasthttp.RequestCtx, p *messages.Principal) 
 		s.writeError(ctx, verr)
 		return
 	}
-	rep, err := ask[*messages.SampleReply](s, s.actors.Datasets, &messages.GetSample{Principal: *p, ID: pathArg(ctx, "dataset_id"), Limit: limit})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, map[string]any{"samples": rep.Samples, "total_samples": rep.Total})
+	askAndWrite(s, ctx, s.actors.Datasets, &messages.GetSample{Principal: *p, ID: pathArg(ctx, "dataset_id"), Limit: limit},
+		fasthttp.StatusOK, func(r *messages.SampleReply) any {
+			return map[string]any{"samples": r.Samples, "total_samples": r.Total}
+		})
 }
 
 func (s *Server) deleteDataset(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.Ack](s, s.actors.Datasets, &messages.DeleteDataset{Principal: *p, ID: pathArg(ctx, "dataset_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, map[string]string{"message": "Dataset deleted successfully"})
+	askAndWrite(s, ctx, s.actors.Datasets, &messages.DeleteDataset{Principal: *p, ID: pathArg(ctx, "dataset_id")},
+		fasthttp.StatusOK, func(*messages.Ack) any { return map[string]string{"message": "Dataset deleted successfully"} })
 }

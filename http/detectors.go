@@ -78,12 +78,8 @@ func (s *Server) createDetector(ctx *fasthttp.RequestCtx, p *messages.Principal)
 }
 
 func (s *Server) getDetector(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.DetectorReply](s, s.actors.Detectors, &messages.GetDetector{Principal: *p, ID: pathArg(ctx, "detector_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep.Detector)
+	askAndWrite(s, ctx, s.actors.Detectors, &messages.GetDetector{Principal: *p, ID: pathArg(ctx, "detector_id")},
+		fasthttp.StatusOK, func(r *messages.DetectorReply) any { return r.Detector })
 }
 
 func (s *Server) updateDetector(ctx *fasthttp.RequestCtx, p *messages.Principal) {
@@ -107,12 +103,8 @@ func (s *Server) updateDetector(ctx *fasthttp.RequestCtx, p *messages.Principal)
 }
 
 func (s *Server) deleteDetector(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.Ack](s, s.actors.Detectors, &messages.DeleteDetector{Principal: *p, ID: pathArg(ctx, "detector_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, map[string]string{"message": "Detector deleted successfully"})
+	askAndWrite(s, ctx, s.actors.Detectors, &messages.DeleteDetector{Principal: *p, ID: pathArg(ctx, "detector_id")},
+		fasthttp.StatusOK, func(*messages.Ack) any { return map[string]string{"message": "Detector deleted successfully"} })
 }
 
 type trainRequest struct {
@@ -327,21 +319,12 @@ func (s *Server) detectorResults(ctx *fasthttp.RequestCtx, p *messages.Principal
 }
 
 func (s *Server) platformMetrics(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.Metrics](s, s.actors.Detectors, &messages.GetMetrics{Principal: *p})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep)
+	askAndWrite(s, ctx, s.actors.Detectors, &messages.GetMetrics{Principal: *p},
+		fasthttp.StatusOK, func(r *messages.Metrics) any { return r })
 }
 
 func (s *Server) performance(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.Performance](s, s.actors.Detectors, &messages.GetPerformance{
+	askAndWrite(s, ctx, s.actors.Detectors, &messages.GetPerformance{
 		Principal: *p, DetectorID: string(ctx.QueryArgs().Peek("detector_id")), Period: string(ctx.QueryArgs().Peek("period")),
-	})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep)
+	}, fasthttp.StatusOK, func(r *messages.Performance) any { return r })
 }

@@ -49,21 +49,13 @@ func (s *Server) listEnsembles(ctx *fasthttp.RequestCtx, p *messages.Principal) 
 }
 
 func (s *Server) getEnsemble(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.EnsembleReply](s, s.actors.Ensembles, &messages.GetEnsemble{Principal: *p, ID: pathArg(ctx, "ensemble_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep.Ensemble)
+	askAndWrite(s, ctx, s.actors.Ensembles, &messages.GetEnsemble{Principal: *p, ID: pathArg(ctx, "ensemble_id")},
+		fasthttp.StatusOK, func(r *messages.EnsembleReply) any { return r.Ensemble })
 }
 
 func (s *Server) deleteEnsemble(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.Ack](s, s.actors.Ensembles, &messages.DeleteEnsemble{Principal: *p, ID: pathArg(ctx, "ensemble_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, map[string]string{"message": "Ensemble deleted successfully"})
+	askAndWrite(s, ctx, s.actors.Ensembles, &messages.DeleteEnsemble{Principal: *p, ID: pathArg(ctx, "ensemble_id")},
+		fasthttp.StatusOK, func(*messages.Ack) any { return map[string]string{"message": "Ensemble deleted successfully"} })
 }
 
 func (s *Server) ensembleDetect(ctx *fasthttp.RequestCtx, p *messages.Principal) {

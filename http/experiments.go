@@ -64,10 +64,6 @@ func (s *Server) listExperiments(ctx *fasthttp.RequestCtx, p *messages.Principal
 }
 
 func (s *Server) getExperiment(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	rep, err := ask[*messages.ExperimentReply](s, s.actors.Experiments, &messages.GetExperiment{Principal: *p, ID: pathArg(ctx, "experiment_id")})
-	if err = failed(err, rep); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	s.writeJSON(ctx, fasthttp.StatusOK, rep.Experiment)
+	askAndWrite(s, ctx, s.actors.Experiments, &messages.GetExperiment{Principal: *p, ID: pathArg(ctx, "experiment_id")},
+		fasthttp.StatusOK, func(r *messages.ExperimentReply) any { return r.Experiment })
 }

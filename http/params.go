@@ -2,6 +2,8 @@ package http
 
 import (
 	"fmt"
+
+	"github.com/asynkron/protoactor-go/actor"
 	"strconv"
 	"time"
 
@@ -128,4 +130,15 @@ func failed(err error, rep any) error {
 		return e
 	}
 	return nil
+}
+
+// askAndWrite asks pid, and writes view(reply) as JSON with status, or the error in the
+// contract's envelope: the common tail of a handler.
+func askAndWrite[T any](s *Server, ctx *fasthttp.RequestCtx, pid *actor.PID, msg any, status int, view func(T) any) {
+	rep, err := ask[T](s, pid, msg)
+	if err = failed(err, rep); err != nil {
+		s.writeError(ctx, err)
+		return
+	}
+	s.writeJSON(ctx, status, view(rep))
 }
