@@ -161,11 +161,17 @@ func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*messages.Principal, er
 	}
 	switch {
 	case token != "":
+		now := s.cfg.Now()
+		if p, ok := s.tokens.get(token, now); ok {
+			return &p, nil
+		}
 		c, err := s.issuer.Verify(token, auth.KindAccess)
 		if err != nil {
 			return nil, messages.Errorf(messages.CodeUnauthorized, "invalid or expired access token")
 		}
-		return &messages.Principal{UserID: c.Subject, Username: c.Username, Role: messages.Role(c.Role)}, nil
+		p := messages.Principal{UserID: c.Subject, Username: c.Username, Role: messages.Role(c.Role)}
+		s.tokens.put(token, p, c.ExpiresAt.Time, now)
+		return &p, nil
 	case key != "":
 		h, ok := auth.HashAPIKey(key)
 		if !ok {

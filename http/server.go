@@ -140,6 +140,7 @@ type Server struct {
 	router   *router.Router
 	routes   []route
 	limiters limiterSet
+	tokens   tokenCache
 	metrics  *metrics
 	started  time.Time
 	cpu      cpuSampler
