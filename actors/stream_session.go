@@ -213,13 +213,14 @@ func (s *streamSession) configure(sink messages.StreamSink, payload json.RawMess
 		sendError(sink, "VALIDATION_ERROR", strings.TrimPrefix(err.Error(), stream.ErrConfig.Error()+": "))
 		return
 	}
-	an, err := stream.NewAnalyzer(next)
-	if err != nil {
-		sendError(sink, "VALIDATION_ERROR", err.Error())
+	// Threshold, weights and warmup changes keep the learnt history; a change of the window,
+	// embedding or fields restarts the analysis (windows, baseline and model are rebuilt).
+	if _, err := s.an.SetConfig(next); err != nil {
+		sendError(sink, "VALIDATION_ERROR", strings.TrimPrefix(err.Error(), stream.ErrConfig.Error()+": "))
 		return
 	}
-	// A new configuration restarts the analysis: windows, baseline and model are rebuilt.
-	s.conf, s.an = next, an
+	an := s.an
+	s.conf = an.Config()
 	s.save()
 	conf, _ := json.Marshal(an.Config())
 	b := append([]byte(`{"type":"config_ack","config":`), conf...)

@@ -39,15 +39,16 @@ type Analysis struct {
 // Scores are the total score and its three components, each in [0, 100]: how unusual
 // the window is relative to the stream's own history (see the package documentation).
 type Scores struct {
-	// Total is the anomaly score: a likelihood of the weighted component surprise
-	// relative to the recent surprises of the stream, mapped to [0, 100].
+	// Total is the anomaly score: the mean of the component surprises (negative
+	// log-likelihoods of the window's features under the stream's recent history)
+	// weighted by Config.Weights, mapped to [0, 100].
 	Total float64 `json:"total"`
 	// Betti scores the persistence of the H0 and H1 bars against their history.
 	Betti float64 `json:"betti"`
 	// Entropy scores the persistence entropy against its history.
 	Entropy float64 `json:"entropy"`
-	// ML scores the window's topological and statistical features with the online
-	// histogram model.
+	// ML scores the window's statistical features (its level and recent level) with the
+	// online histogram model.
 	ML float64 `json:"ml"`
 }
 

@@ -14,6 +14,9 @@ var (
 	ErrNotFinite = errors.New("stream: value is not finite")
 	// ErrPointSize is returned for a point whose length is not len(Config.Fields).
 	ErrPointSize = errors.New("stream: wrong number of values")
+	// ErrNoConfig is returned by Push on an Analyzer made neither by NewAnalyzer nor by
+	// UnmarshalBinary.
+	ErrNoConfig = errors.New("stream: analyzer has no configuration")
 )
 
 // scaleHorizon is the number of samples over which the stream scale is averaged.
@@ -46,8 +49,9 @@ type Analyzer struct {
 }
 
 // NewAnalyzer returns an Analyzer for cfg, or an error wrapping ErrConfig naming the
-// first invalid field. Until the first window is full it holds only the recent samples;
-// the window's buffers (about 40 KB for the default window) are allocated then.
+// first invalid field. Until the first window is full it holds only the recent samples
+// and the histograms; the window's buffers (about 100 KB for the default window) are
+// allocated then.
 func NewAnalyzer(cfg Config) (*Analyzer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -120,6 +124,9 @@ func (a *Analyzer) Samples() int64 { return a.seen }
 // unchanged. Once the window's buffers exist Push does not allocate. The Analysis'
 // Landscape is valid until the next call.
 func (a *Analyzer) Push(point []float64) (Analysis, bool, error) {
+	if a.nf == 0 {
+		return Analysis{}, false, ErrNoConfig
+	}
 	if len(point) != a.nf {
 		return Analysis{}, false, fmt.Errorf("push %d values for %d fields: %w", len(point), a.nf, ErrPointSize)
 	}

@@ -15,9 +15,9 @@ import (
 const (
 	// MinWindowSize is the smallest WindowSize: fewer points make no useful topology.
 	MinWindowSize = 8
-	// MaxWindowSize bounds WindowSize. The distance matrix of the window grows as its
-	// square and the persistence computation faster still: 256 points cost about 1 MB
-	// and tens of milliseconds per window with MaxDim 1.
+	// MaxWindowSize bounds WindowSize. The window's memory grows as its square and the
+	// persistence computation faster still: 256 points take about 1.5 MB and 0.5 ms per
+	// event with MaxDim 1, against 100 KB and 20 µs for the default 50.
 	MaxWindowSize = 256
 	// MaxEmbeddingDim bounds EmbeddingDim, the Takens dimension of each field.
 	MaxEmbeddingDim = 16
@@ -102,7 +102,7 @@ type Weights struct {
 	Betti float64 `json:"betti"`
 	// Entropy weighs the persistence-entropy score.
 	Entropy float64 `json:"entropy"`
-	// ML weighs the online model score over topological and statistical features.
+	// ML weighs the online model score over the statistical features of the window.
 	ML float64 `json:"ml"`
 }
 

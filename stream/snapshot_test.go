@@ -150,6 +150,16 @@ func TestSnapshotErrors(t *testing.T) {
 	}
 }
 
+func TestZeroAnalyzer(t *testing.T) {
+	var a Analyzer
+	if _, _, err := a.Push(nil); !errors.Is(err, ErrNoConfig) {
+		t.Errorf("zero Analyzer: Push(nil) = %v, want ErrNoConfig", err)
+	}
+	if count, needed := a.Buffered(); count != 0 || needed != 0 {
+		t.Errorf("zero Analyzer: Buffered() = %d, %d", count, needed)
+	}
+}
+
 func FuzzUnmarshalBinary(f *testing.F) {
 	a, _ := NewAnalyzer(DefaultConfig())
 	s0, _ := a.MarshalBinary()
