@@ -4,7 +4,7 @@ BIN       ?= bin/topoforge
 PKGS      ?= ./...
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-race vet lint bench proto check-generate clean
+.PHONY: all build run test test-race vet lint bench bench-load nab proto check-generate clean
 
 all: build
 
@@ -32,6 +32,14 @@ lint: vet
 ## bench: every Go benchmark with allocations
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## bench-load: start the binary as a server and load it over loopback (figures: bench/RESULTS.md)
+bench-load: build
+	$(BIN) bench -scenario batch,detect,stream -duration 15s
+
+## nab: replay the Numenta Anomaly Benchmark through the stream actors and score it
+nab: build
+	$(BIN) nab -data ../shared/data/nab -out results
 
 ## proto: regenerate messages/*.pb.go (needs Debian's protobuf-compiler; protoc-gen-go is a go.mod tool)
 proto:
