@@ -24,6 +24,7 @@ const (
 	adminOnly                   // admin
 )
 
+// String returns the access level's name as RouteInfo reports it.
 func (a access) String() string {
 	return [...]string{"public", "authenticated", "write", "admin"}[a]
 }

@@ -334,17 +334,22 @@ func (s *Badger) Close() error {
 // slogAdapter routes Badger's logger to slog; Info and Debug are dropped (Badger is chatty).
 type slogAdapter struct{ l *slog.Logger }
 
+// Errorf implements badger.Logger.
 func (a slogAdapter) Errorf(f string, args ...any) {
 	if a.l != nil {
 		a.l.Error(fmt.Sprintf(f, args...), "component", "badger")
 	}
 }
 
+// Warningf implements badger.Logger.
 func (a slogAdapter) Warningf(f string, args ...any) {
 	if a.l != nil {
 		a.l.Warn(fmt.Sprintf(f, args...), "component", "badger")
 	}
 }
 
-func (a slogAdapter) Infof(string, ...any)  {}
+// Infof implements badger.Logger; Badger's info lines are dropped.
+func (a slogAdapter) Infof(string, ...any) {}
+
+// Debugf implements badger.Logger; Badger's debug lines are dropped.
 func (a slogAdapter) Debugf(string, ...any) {}
