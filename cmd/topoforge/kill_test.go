@@ -118,7 +118,12 @@ func TestKill9Durability(t *testing.T) {
 			}
 		}()
 	}
+	waitUntil := time.Now().Add(60 * time.Second)
 	for acked.Load() < 200 {
+		if time.Now().After(waitUntil) {
+			cancel()
+			t.Fatalf("only %d detections acknowledged in 60 s", acked.Load())
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
