@@ -2,6 +2,7 @@ package actors
 
 import (
 	"slices"
+	"time"
 
 	"github.com/topoforge/topoforge/messages"
 )
@@ -28,3 +29,25 @@ func sortStrings(ids []string) { slices.Sort(ids) }
 
 // slicesSortFunc is slices.SortFunc, named for the generic call sites in this package.
 func slicesSortFunc[T any](s []T, cmp func(a, b T) int) { slices.SortFunc(s, cmp) }
+
+// listPage returns the items p may read (see canRead), newest first (ties by ID), as the page
+// [offset, offset+limit), and how many there are in all. meta gives an item's owner, ID and
+// creation time.
+func listPage[T any](items map[string]*T, p messages.Principal, meta func(*T) (owner, id string, created time.Time), offset, limit int) ([]T, int) {
+	all := make([]*T, 0, len(items))
+	for _, it := range items {
+		if owner, _, _ := meta(it); canRead(p, owner) {
+			all = append(all, it)
+		}
+	}
+	slices.SortFunc(all, func(a, b *T) int {
+		_, ida, ta := meta(a)
+		_, idb, tb := meta(b)
+		return -cmpTimeID(ta, tb, ida, idb)
+	})
+	page := []T{}
+	for i := offset; i < len(all) && i < offset+limit; i++ {
+		page = append(page, *all[i])
+	}
+	return page, len(all)
+}

@@ -72,18 +72,10 @@ func (e *ensembles) Receive(ctx actor.Context) {
 		}
 		ctx.Respond(&messages.EnsembleReply{Ensemble: *en})
 	case *messages.ListEnsembles:
-		var all []messages.Ensemble
-		for _, en := range e.items {
-			if canRead(m.Principal, en.OwnerID) && (m.Principal.Role != messages.RoleUser || en.OwnerID == m.Principal.UserID) {
-				all = append(all, *en)
-			}
-		}
-		slices.SortFunc(all, func(a, b messages.Ensemble) int { return -cmpTimeID(a.CreatedAt, b.CreatedAt, a.ID, b.ID) })
-		rep := &messages.EnsembleList{Total: len(all), Ensembles: []messages.Ensemble{}}
-		if m.Offset < len(all) {
-			rep.Ensembles = all[m.Offset:min(len(all), m.Offset+m.Limit)]
-		}
-		ctx.Respond(rep)
+		page, total := listPage(e.items, m.Principal, func(en *messages.Ensemble) (string, string, time.Time) {
+			return en.OwnerID, en.ID, en.CreatedAt
+		}, m.Offset, m.Limit)
+		ctx.Respond(&messages.EnsembleList{Ensembles: page, Total: total})
 	case *messages.DeleteEnsemble:
 		if _, err := e.get(m.Principal, m.ID, true); err != nil {
 			ctx.Respond(&messages.Ack{Err: err})

@@ -64,18 +64,10 @@ func (x *experiments) Receive(ctx actor.Context) {
 			ctx.Respond(&messages.ExperimentReply{Experiment: *e})
 		}
 	case *messages.ListExperiments:
-		var all []messages.Experiment
-		for _, e := range x.items {
-			if canRead(m.Principal, e.OwnerID) && (m.Principal.Role != messages.RoleUser || e.OwnerID == m.Principal.UserID) {
-				all = append(all, *e)
-			}
-		}
-		slices.SortFunc(all, func(a, b messages.Experiment) int { return -cmpTimeID(a.CreatedAt, b.CreatedAt, a.ID, b.ID) })
-		rep := &messages.ExperimentList{Total: len(all), Experiments: []messages.Experiment{}}
-		if m.Offset < len(all) {
-			rep.Experiments = all[m.Offset:min(len(all), m.Offset+m.Limit)]
-		}
-		ctx.Respond(rep)
+		page, total := listPage(x.items, m.Principal, func(e *messages.Experiment) (string, string, time.Time) {
+			return e.OwnerID, e.ID, e.CreatedAt
+		}, m.Offset, m.Limit)
+		ctx.Respond(&messages.ExperimentList{Experiments: page, Total: total})
 	}
 }
 
