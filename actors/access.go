@@ -51,3 +51,16 @@ func listPage[T any](items map[string]*T, p messages.Principal, meta func(*T) (o
 	}
 	return page, len(all)
 }
+
+// lookup finds entity id of the given kind in items and checks that p may read it (or write it,
+// when write is set): 404 when it does not exist, 403 when it belongs to someone else.
+func lookup[T any](items map[string]*T, owner func(*T) string, p messages.Principal, kind, id string, write bool) (*T, *messages.Error) {
+	it, ok := items[id]
+	if !ok {
+		return nil, messages.Errorf(messages.CodeNotFound, "%s %s not found", kind, id)
+	}
+	if (write && !canWrite(p, owner(it))) || (!write && !canRead(p, owner(it))) {
+		return nil, accessErr(kind, id)
+	}
+	return it, nil
+}

@@ -155,14 +155,7 @@ func (d *datasets) commit(m *messages.CommitDataset) *messages.DatasetReply {
 }
 
 func (d *datasets) readable(p messages.Principal, id string) (*messages.Dataset, *messages.Error) {
-	ds, ok := d.items[id]
-	if !ok {
-		return nil, messages.Errorf(messages.CodeNotFound, "dataset %s not found", id)
-	}
-	if !canRead(p, ds.OwnerID) {
-		return nil, accessErr("dataset", id)
-	}
-	return ds, nil
+	return lookup(d.items, func(ds *messages.Dataset) string { return ds.OwnerID }, p, "dataset", id, false)
 }
 
 func (d *datasets) list(m *messages.ListDatasets) *messages.DatasetList {
@@ -187,12 +180,8 @@ func (d *datasets) list(m *messages.ListDatasets) *messages.DatasetList {
 }
 
 func (d *datasets) delete(m *messages.DeleteDataset) *messages.Ack {
-	ds, ok := d.items[m.ID]
-	if !ok {
-		return &messages.Ack{Err: messages.Errorf(messages.CodeNotFound, "dataset %s not found", m.ID)}
-	}
-	if !canWrite(m.Principal, ds.OwnerID) {
-		return &messages.Ack{Err: accessErr("dataset", m.ID)}
+	if _, err := lookup(d.items, func(ds *messages.Dataset) string { return ds.OwnerID }, m.Principal, "dataset", m.ID, true); err != nil {
+		return &messages.Ack{Err: err}
 	}
 	if err := d.cfg.Store.Write([][]byte{datasetKey(m.ID)}, [][]byte{nil}); err != nil {
 		return &messages.Ack{Err: messages.Errorf(messages.CodeInternal, "storage error")}

@@ -175,26 +175,14 @@ func (d *detectors) view(m *messages.Detector) messages.Detector {
 	return v
 }
 
+func detectorOwner(m *messages.Detector) string { return m.OwnerID }
+
 func (d *detectors) readable(p messages.Principal, id string) (*messages.Detector, *messages.Error) {
-	m, ok := d.meta[id]
-	if !ok {
-		return nil, messages.Errorf(messages.CodeNotFound, "detector %s not found", id)
-	}
-	if !canRead(p, m.OwnerID) {
-		return nil, accessErr("detector", id)
-	}
-	return m, nil
+	return lookup(d.meta, detectorOwner, p, "detector", id, false)
 }
 
 func (d *detectors) writable(p messages.Principal, id string) (*messages.Detector, *messages.Error) {
-	m, ok := d.meta[id]
-	if !ok {
-		return nil, messages.Errorf(messages.CodeNotFound, "detector %s not found", id)
-	}
-	if !canWrite(p, m.OwnerID) {
-		return nil, accessErr("detector", id)
-	}
-	return m, nil
+	return lookup(d.meta, detectorOwner, p, "detector", id, true)
 }
 
 func (d *detectors) persist(m *messages.Detector) *messages.Error {

@@ -107,14 +107,7 @@ func (e *ensembles) Receive(ctx actor.Context) {
 }
 
 func (e *ensembles) get(p messages.Principal, id string, write bool) (*messages.Ensemble, *messages.Error) {
-	en, ok := e.items[id]
-	if !ok {
-		return nil, messages.Errorf(messages.CodeNotFound, "ensemble %s not found", id)
-	}
-	if (write && !canWrite(p, en.OwnerID)) || (!write && !canRead(p, en.OwnerID)) {
-		return nil, accessErr("ensemble", id)
-	}
-	return en, nil
+	return lookup(e.items, func(en *messages.Ensemble) string { return en.OwnerID }, p, "ensemble", id, write)
 }
 
 // ensembleChecked carries a create request back after the detectors manager checked members.
