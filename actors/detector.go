@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/topoforge/topoforge/detect"
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/messages"
 )
 
@@ -27,6 +28,7 @@ type detectorActor struct {
 	model    *detect.Detector
 	training bool
 	seq      uint64
+	rows     rowDecoder
 }
 
 // detectorDeps are what every detector shares: the store, the result writer, the event stream
@@ -179,43 +181,6 @@ func (d *detectorActor) load() error {
 	return nil
 }
 
-// decodeRows decodes a JSON array of objects into a table (columns in first-seen order) and the
-// raw bytes of each object.
-func decodeRows(b []byte) (detect.Table, []json.RawMessage, *messages.Error) {
-	var raws []json.RawMessage
-	if err := json.Unmarshal(b, &raws); err != nil {
-		return detect.Table{}, nil, messages.FieldError("data", "must be an array of objects")
-	}
-	t := detect.Table{Rows: make([][]any, len(raws))}
-	col := map[string]int{}
-	objs := make([]map[string]any, len(raws))
-	for i, r := range raws {
-		dec := json.NewDecoder(bytes.NewReader(r))
-		dec.UseNumber()
-		if err := dec.Decode(&objs[i]); err != nil || objs[i] == nil {
-			return detect.Table{}, nil, messages.FieldError("data["+strconv.Itoa(i)+"]", "must be an object")
-		}
-		for k, v := range objs[i] {
-			switch v.(type) {
-			case map[string]any, []any:
-				return detect.Table{}, nil, messages.FieldError("data["+strconv.Itoa(i)+"]."+k, "must be a number, string, boolean or null")
-			}
-			if _, ok := col[k]; !ok {
-				col[k] = len(t.Columns)
-				t.Columns = append(t.Columns, k)
-			}
-		}
-	}
-	for i, o := range objs {
-		row := make([]any, len(t.Columns))
-		for k, v := range o {
-			row[col[k]] = v
-		}
-		t.Rows[i] = row
-	}
-	return t, raws, nil
-}
-
 func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 	start := time.Now()
 	reply := func(r *messages.DetectRowsReply) { ctx.Respond(r) }
@@ -223,7 +188,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 		reply(&messages.DetectRowsReply{Error: remoteErr(untrained(d.id))})
 		return
 	}
-	table, raws, merr := decodeRows(m.RowsJson)
+	table, raws, merr := d.rows.decode(m.RowsJson)
 	if merr != nil {
 		reply(&messages.DetectRowsReply{Error: remoteErr(merr)})
 		return
@@ -243,6 +208,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 	anomalies := 0
 	scoreSum := 0.0
 	var keys, vals [][]byte
+	prefix := resultPrefix(d.id)
 	if m.StoreResults {
 		keys = make([][]byte, 0, len(results))
 		vals = make([][]byte, 0, len(results))
@@ -258,9 +224,10 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 		out = appendResult(out, raws[i], &r)
 		if m.StoreResults {
 			d.seq++
-			id := fmt.Sprintf("%019d-%06d", now.UnixNano(), d.seq%1000000)
-			keys = append(keys, []byte(resultPrefix(d.id)+id))
-			vals = append(vals, appendStored(nil, d.id, "res_"+id, now, raws[i], &r))
+			key := appendResultID(append(make([]byte, 0, len(prefix)+26), prefix...), now, d.seq)
+			keys = append(keys, key)
+			vals = append(vals, appendStored(make([]byte, 0, 320+len(raws[i])+len(r.Explanation)),
+				d.id, key[len(prefix):], now, raws[i], &r))
 		}
 	}
 	out = append(out, ']')
@@ -306,37 +273,96 @@ func appendResult(dst []byte, raw json.RawMessage, r *detect.Result) []byte {
 	dst = append(dst, `{"data_point":`...)
 	dst = append(dst, raw...)
 	dst = append(dst, `,"is_anomaly":`...)
-	dst = strconv.AppendBool(dst, r.IsAnomaly)
+	dst = jsonw.Bool(dst, r.IsAnomaly)
 	dst = append(dst, `,"anomaly_score":`...)
-	dst = strconv.AppendFloat(dst, r.AnomalyScore, 'g', -1, 64)
+	dst = jsonw.Float(dst, r.AnomalyScore)
 	dst = append(dst, `,"confidence":`...)
-	dst = strconv.AppendFloat(dst, r.Confidence, 'g', -1, 64)
+	dst = jsonw.Float(dst, r.Confidence)
 	dst = append(dst, `,"score":`...)
-	dst = strconv.AppendFloat(dst, r.Score, 'g', -1, 64)
+	dst = jsonw.Float(dst, r.Score)
 	dst = append(dst, `,"explanation":`...)
-	dst = strconv.AppendQuote(dst, r.Explanation)
+	dst = jsonw.String(dst, r.Explanation)
 	if len(r.Contributions) > 0 {
-		c, _ := json.Marshal(r.Contributions)
-		dst = append(dst, `,"contributions":`...)
-		dst = append(dst, c...)
+		dst = append(dst, `,"contributions":[`...)
+		for i := range r.Contributions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendContribution(dst, &r.Contributions[i])
+		}
+		dst = append(dst, ']')
 	}
 	return append(dst, '}')
 }
 
+// appendContribution appends c as encoding/json would (detect.Contribution's tags).
+func appendContribution(dst []byte, c *detect.Contribution) []byte {
+	dst = append(dst, `{"feature":`...)
+	dst = jsonw.String(dst, c.Feature)
+	dst = append(dst, `,"value":`...)
+	switch v := c.Value.(type) {
+	case nil:
+		dst = append(dst, "null"...)
+	case json.Number:
+		if _, err := strconv.ParseFloat(string(v), 64); err == nil { // always, from the row decoder
+			dst = append(dst, v...)
+		} else {
+			dst = jsonw.String(dst, string(v))
+		}
+	case string:
+		dst = jsonw.String(dst, v)
+	case bool:
+		dst = jsonw.Bool(dst, v)
+	case float64:
+		dst = jsonw.Float(dst, v)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			b = []byte("null")
+		}
+		dst = append(dst, b...)
+	}
+	dst = append(dst, `,"direction":`...)
+	dst = jsonw.String(dst, c.Direction)
+	dst = append(dst, `,"percentile":`...)
+	dst = jsonw.Float(dst, c.Percentile)
+	dst = append(dst, `,"weight":`...)
+	dst = jsonw.Float(dst, c.Weight)
+	return append(dst, '}')
+}
+
+// appendResultID appends a result's key suffix: the detection time in nanoseconds (19 digits,
+// so keys sort by time) and the detector's sequence number modulo 10^6 (6 digits).
+func appendResultID(dst []byte, at time.Time, seq uint64) []byte {
+	dst = appendPadded(dst, uint64(at.UnixNano()), 19)
+	dst = append(dst, '-')
+	return appendPadded(dst, seq%1000000, 6)
+}
+
+// appendPadded appends v in decimal, left-padded with zeros to width digits.
+func appendPadded(dst []byte, v uint64, width int) []byte {
+	var buf [20]byte
+	b := strconv.AppendUint(buf[:0], v, 10)
+	for range width - len(b) {
+		dst = append(dst, '0')
+	}
+	return append(dst, b...)
+}
+
 // appendStored appends a result as stored under result/<detector>/<id> (messages.StoredResult).
-func appendStored(dst []byte, detector, id string, at time.Time, raw json.RawMessage, r *detect.Result) []byte {
-	dst = append(dst, `{"id":`...)
-	dst = strconv.AppendQuote(dst, id)
-	dst = append(dst, `,"detector_id":`...)
-	dst = strconv.AppendQuote(dst, detector)
+func appendStored(dst []byte, detector string, id []byte, at time.Time, raw json.RawMessage, r *detect.Result) []byte {
+	dst = append(dst, `{"id":"res_`...)
+	dst = append(dst, id...) // digits and '-'
+	dst = append(dst, `","detector_id":`...)
+	dst = jsonw.String(dst, detector)
 	dst = append(dst, `,"is_anomaly":`...)
-	dst = strconv.AppendBool(dst, r.IsAnomaly)
+	dst = jsonw.Bool(dst, r.IsAnomaly)
 	dst = append(dst, `,"anomaly_score":`...)
-	dst = strconv.AppendFloat(dst, r.AnomalyScore, 'g', -1, 64)
+	dst = jsonw.Float(dst, r.AnomalyScore)
 	dst = append(dst, `,"confidence":`...)
-	dst = strconv.AppendFloat(dst, r.Confidence, 'g', -1, 64)
+	dst = jsonw.Float(dst, r.Confidence)
 	dst = append(dst, `,"explanation":`...)
-	dst = strconv.AppendQuote(dst, r.Explanation)
+	dst = jsonw.String(dst, r.Explanation)
 	dst = append(dst, `,"detected_at":"`...)
 	dst = at.AppendFormat(dst, time.RFC3339Nano)
 	dst = append(dst, `","data_point":`...)

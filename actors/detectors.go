@@ -157,7 +157,7 @@ func (d *detectors) child(ctx actor.Context, id string) *actor.PID {
 		return pid
 	}
 	deps, log := d.deps, d.log
-	props := actor.PropsFromProducer(func() actor.Actor { return newDetectorActor(id, deps, log) })
+	props := actor.PropsFromProducer(func() actor.Actor { return newDetectorActor(id, deps, log) }, actor.WithDispatcher(d.cfg.disp))
 	pid, err := ctx.SpawnNamed(props, id)
 	if err != nil { // a stopping instance still holds the name: address it; it re-spawns next time
 		pid = actor.NewPID(ctx.Self().Address, ctx.Self().Id+"/"+id)

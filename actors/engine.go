@@ -37,6 +37,10 @@ type Config struct {
 	// Default 0: it commits what queued up while the previous commit was syncing, which
 	// batches by itself under load and adds no latency when idle.
 	ResultLinger time.Duration
+	// ResultCommitInterval is the least time between the starts of two group commits of
+	// detection results: under load a commit then carries this long's results for one fsync;
+	// an idle server commits at once. Default 1 ms; < 0: none.
+	ResultCommitInterval time.Duration
 	// StreamDefaults is the configuration of a new stream. Default stream.DefaultConfig().
 	StreamDefaults stream.Config
 	// StreamIdle stops a stream actor with no client after this long (its snapshot stays);
@@ -54,6 +58,9 @@ type Config struct {
 	InternalAskTimeout time.Duration
 	// Now returns the current time. Default time.Now; tests set it.
 	Now func() time.Time
+
+	// disp runs the engine's long-lived actors' mailboxes (set by Start).
+	disp *poolDispatcher
 }
 
 func (c *Config) fill() error {
@@ -77,6 +84,9 @@ func (c *Config) fill() error {
 	}
 	if c.DetectorIdle == 0 {
 		c.DetectorIdle = 10 * time.Minute
+	}
+	if c.ResultCommitInterval == 0 {
+		c.ResultCommitInterval = time.Millisecond
 	}
 	if c.StreamDefaults.WindowSize == 0 {
 		c.StreamDefaults = stream.DefaultConfig()
@@ -126,6 +136,7 @@ type Engine struct {
 	root   *actor.PID
 	log    *slog.Logger
 	writer *resultWriter
+	disp   *poolDispatcher
 }
 
 // Start starts the actor system, the root supervisor and its children, and waits until they have
@@ -139,7 +150,9 @@ func Start(cfg Config) (*Engine, error) {
 		return logger.With("component", "actor")
 	}))
 	e := &Engine{System: sys, Root: sys.Root, log: logger}
-	e.writer = newResultWriter(cfg.Store, logger, cfg.ResultLinger)
+	cfg.disp = newPoolDispatcher(300, 1024) // protoactor's default throughput
+	e.disp = cfg.disp
+	e.writer = newResultWriter(cfg.Store, logger, cfg.ResultLinger, cfg.ResultCommitInterval)
 	publish := sys.EventStream.Publish
 	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{cfg: cfg, writer: e.writer, publish: publish} },
 		actor.WithSupervisor(rootStrategy(cfg, publish)))
@@ -177,6 +190,7 @@ func (e *Engine) Stop() error {
 	err := e.Root.StopFuture(e.root).Wait()
 	e.writer.close()
 	e.System.Shutdown()
+	e.disp.close()
 	if err != nil {
 		return fmt.Errorf("stop root: %w", err)
 	}
@@ -242,7 +256,7 @@ func (r *rootActor) Receive(ctx actor.Context) {
 	case *actor.Started:
 		strategy := rootStrategy(r.cfg, r.publish)
 		spawn := func(name string, p actor.Producer) *actor.PID {
-			pid, err := ctx.SpawnNamed(actor.PropsFromProducer(p, actor.WithSupervisor(strategy)), name)
+			pid, err := ctx.SpawnNamed(actor.PropsFromProducer(p, actor.WithSupervisor(strategy), actor.WithDispatcher(r.cfg.disp)), name)
 			r.err = errors.Join(r.err, err)
 			return pid
 		}

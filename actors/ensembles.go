@@ -15,6 +15,7 @@ import (
 
 	"github.com/topoforge/topoforge/auth"
 	"github.com/topoforge/topoforge/detect"
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/messages"
 )
 
@@ -295,9 +296,9 @@ func (f *fanout) combine() *messages.EnsembleDetectReply {
 	out = append(out, `,"total_samples":`...)
 	out = strconv.AppendInt(out, int64(n), 10)
 	out = append(out, `,"ensemble_id":`...)
-	out = strconv.AppendQuote(out, f.ens.ID)
+	out = jsonw.String(out, f.ens.ID)
 	out = append(out, `,"voting_strategy":`...)
-	out = strconv.AppendQuote(out, f.ens.VotingStrategy)
+	out = jsonw.String(out, f.ens.VotingStrategy)
 	out = append(out, '}')
 	return &messages.EnsembleDetectReply{Body: out}
 }

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/valyala/fastjson"
 
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/messages"
 	"github.com/topoforge/topoforge/stream"
 )
@@ -38,6 +40,7 @@ type streamSession struct {
 	released    bool
 	frame       []byte
 	point       []float64
+	parser      fastjson.Parser // frames are parsed one at a time, by this actor
 }
 
 func streamSnapKey(owner, name string) []byte { return []byte("streamsnap/" + owner + "/" + name) }
@@ -159,42 +162,46 @@ func (s *streamSession) broadcast(b []byte) {
 }
 
 func (s *streamSession) handle(m *messages.StreamFrame) {
-	var env map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(m.Data))
-	dec.UseNumber()
-	if err := dec.Decode(&env); err != nil || env == nil {
+	// fastjson's parser is lenient with numbers; validate strictly first.
+	if fastjson.ValidateBytes(m.Data) != nil {
 		sendError(m.Sink, "BAD_REQUEST", "frame is not a JSON object")
 		return
 	}
-	var typ string
-	if t, ok := env["type"]; ok {
-		_ = json.Unmarshal(t, &typ)
+	v, err := s.parser.ParseBytes(m.Data)
+	if err != nil || v.Type() != fastjson.TypeObject {
+		sendError(m.Sink, "BAD_REQUEST", "frame is not a JSON object")
+		return
+	}
+	typ := ""
+	if t := v.Get("type"); t != nil && t.Type() == fastjson.TypeString {
+		typ = string(t.GetStringBytes())
 	}
 	switch typ {
 	case "config":
-		s.configure(m.Sink, env["payload"])
+		var payload []byte
+		if p := v.Get("payload"); p != nil {
+			payload = p.MarshalTo(nil)
+		}
+		s.configure(m.Sink, payload)
 		return
 	case "event":
-		p, ok := env["payload"]
-		if !ok {
+		p := v.Get("payload")
+		if p == nil {
 			sendError(m.Sink, "VALIDATION_ERROR", "event frame has no payload")
 			return
 		}
-		env = nil
-		dec := json.NewDecoder(bytes.NewReader(p))
-		dec.UseNumber()
-		if err := dec.Decode(&env); err != nil || env == nil {
+		if p.Type() != fastjson.TypeObject {
 			sendError(m.Sink, "VALIDATION_ERROR", "event payload must be a JSON object")
 			return
 		}
-		m.Data = p
+		m.Data, v = p.MarshalTo(nil), p
 	case "":
 		// a raw event object
 	default:
 		sendError(m.Sink, "BAD_REQUEST", fmt.Sprintf("unknown frame type %q (want event or config)", typ))
 		return
 	}
-	s.event(m, env)
+	s.event(m, v)
 }
 
 func (s *streamSession) configure(sink messages.StreamSink, payload json.RawMessage) {
@@ -227,47 +234,55 @@ func (s *streamSession) configure(sink messages.StreamSink, payload json.RawMess
 	s.broadcast(append(b, '}'))
 }
 
-// eventTime is the event's timestamp when it has a parseable one, else the receive time.
-func eventTime(env map[string]json.RawMessage, received time.Time) time.Time {
-	raw, ok := env["timestamp"]
-	if !ok {
+// eventTime is the event's timestamp when it has a parseable one (RFC 3339 or "2006-01-02
+// 15:04:05" text, or Unix seconds), else the receive time.
+func eventTime(ev *fastjson.Value, received time.Time) time.Time {
+	ts := ev.Get("timestamp")
+	switch {
+	case ts == nil:
 		return received
-	}
-	var str string
-	if json.Unmarshal(raw, &str) == nil {
+	case ts.Type() == fastjson.TypeString:
+		str := string(ts.GetStringBytes())
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
 			if t, err := time.Parse(layout, str); err == nil {
 				return t.UTC()
 			}
 		}
-		return received
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		if f, err := n.Float64(); err == nil && f > 0 && f < 1e11 {
+	case ts.Type() == fastjson.TypeNumber:
+		if f, err := ts.Float64(); err == nil && f > 0 && f < 1e11 {
 			return time.Unix(0, int64(f*1e9)).UTC()
 		}
 	}
 	return received
 }
 
-func (s *streamSession) event(m *messages.StreamFrame, env map[string]json.RawMessage) {
-	fields := s.conf.Fields
+// fieldValue reads field f of an event: a JSON number, or a string holding one.
+func fieldValue(ev *fastjson.Value, f string) (float64, string) {
+	x := ev.Get(f)
+	var v float64
+	var err error
+	switch {
+	case x == nil:
+		return 0, fmt.Sprintf("event has no %q field", f)
+	case x.Type() == fastjson.TypeNumber:
+		v, err = x.Float64()
+	case x.Type() == fastjson.TypeString:
+		v, err = strconv.ParseFloat(string(x.GetStringBytes()), 64)
+	default:
+		return 0, fmt.Sprintf("field %q must be a number", f)
+	}
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Sprintf("field %q must be a finite number", f)
+	}
+	return v, ""
+}
+
+func (s *streamSession) event(m *messages.StreamFrame, ev *fastjson.Value) {
 	s.point = s.point[:0]
-	for _, f := range fields {
-		raw, ok := env[f]
-		if !ok {
-			sendError(m.Sink, "VALIDATION_ERROR", fmt.Sprintf("event has no %q field", f))
-			return
-		}
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			sendError(m.Sink, "VALIDATION_ERROR", fmt.Sprintf("field %q must be a number", f))
-			return
-		}
-		v, err := strconv.ParseFloat(string(n), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			sendError(m.Sink, "VALIDATION_ERROR", fmt.Sprintf("field %q must be a finite number", f))
+	for _, f := range s.conf.Fields {
+		v, problem := fieldValue(ev, f)
+		if problem != "" {
+			sendError(m.Sink, "VALIDATION_ERROR", problem)
 			return
 		}
 		s.point = append(s.point, v)
@@ -302,7 +317,7 @@ func (s *streamSession) event(m *messages.StreamFrame, env map[string]json.RawMe
 	data := a.AppendJSON(nil)
 	f := make([]byte, 0, len(data)+len(m.Data)+96)
 	f = append(f, `{"type":"analysis","stream":`...)
-	f = strconv.AppendQuote(f, s.name)
+	f = jsonw.String(f, s.name)
 	f = append(f, `,"sample":`...)
 	f = strconv.AppendInt(f, a.Sample, 10)
 	f = append(f, `,"data":`...)
@@ -314,7 +329,7 @@ func (s *streamSession) event(m *messages.StreamFrame, env map[string]json.RawMe
 	f = append(f, '}')
 	s.broadcast(f)
 	if a.IsAnomaly {
-		s.storeAnomaly(&a, data, m, eventTime(env, m.Received))
+		s.storeAnomaly(&a, data, m, eventTime(ev, m.Received))
 	}
 }
 
@@ -324,11 +339,11 @@ func (s *streamSession) storeAnomaly(a *stream.Analysis, data []byte, m *message
 	id := fmt.Sprintf("%019d-%s-%d", at.UnixNano(), s.name, s.seq)
 	rec := make([]byte, 0, len(data)+len(m.Data)+256)
 	rec = append(rec, `{"id":`...)
-	rec = strconv.AppendQuote(rec, "anom_"+id)
+	rec = jsonw.String(rec, "anom_"+id)
 	rec = append(rec, `,"stream":`...)
-	rec = strconv.AppendQuote(rec, s.name)
+	rec = jsonw.String(rec, s.name)
 	rec = append(rec, `,"owner_id":`...)
-	rec = strconv.AppendQuote(rec, s.owner)
+	rec = jsonw.String(rec, s.owner)
 	rec = append(rec, `,"timestamp":"`...)
 	rec = at.AppendFormat(rec, time.RFC3339Nano)
 	rec = append(rec, `","detected_at":"`...)

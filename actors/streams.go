@@ -42,7 +42,7 @@ func (s *streams) Receive(ctx actor.Context) {
 			var err error
 			pid, err = ctx.SpawnNamed(actor.PropsFromProducer(func() actor.Actor {
 				return newStreamSession(owner, name, eph, cfg, sinks)
-			}), key)
+			}, actor.WithDispatcher(s.cfg.disp)), key)
 			if err != nil {
 				ctx.Respond(&messages.StreamJoined{Err: messages.Errorf(messages.CodeConflict, "stream %s is restarting; retry", m.Name)})
 				return

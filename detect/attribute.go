@@ -85,7 +85,22 @@ func (p *pca) attribute(dst, x []float64) {
 // feature earns 1 / (path length), so features that isolate the row early
 // weigh most (after DIFFI, Carletti et al. 2023).
 func (f *iforest) attribute(dst, x []float64) {
+	f.scoreAttribute(dst, x)
+}
+
+// scoreAttributor is implemented by models that compute a row's score and
+// its attribution (see attributor) in one pass, bit-identical to score.
+type scoreAttributor interface {
+	scoreAttribute(dst, x []float64) float64
+}
+
+// scoreAttribute is attribute and score in one walk of the trees: the row's
+// nodes are read once, which matters on the single-row detect path where the
+// trees are rarely all in cache. Leaf values are added in tree order, as
+// pathSum does, so the score is bit-identical to score(x).
+func (f *iforest) scoreAttribute(dst, x []float64) float64 {
 	clear(dst)
+	var sum float64
 	for _, root := range f.roots {
 		i := root
 		var used [64]int32
@@ -99,9 +114,11 @@ func (f *iforest) attribute(dst, x []float64) {
 			k++
 			i = n.left + right(x[n.feat], n.thr)
 		}
+		sum += f.leaf[i]
 		w := 1 / math.Max(f.leaf[i], 1)
 		for _, j := range used[:k] {
 			dst[j] += w
 		}
 	}
+	return math.Exp2(-sum / f.norm)
 }

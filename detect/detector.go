@@ -107,7 +107,7 @@ func (d *Detector) FitScore(t Table) ([]Result, error) {
 		if err := d.prep.encode(x, plan, t.Rows[i]); err != nil {
 			return nil, fmt.Errorf("row %d: %w", i, err)
 		}
-		out[i] = d.result(s, t.Rows[i], plan, x)
+		out[i] = d.result(s, t.Rows[i], plan, x, nil)
 	}
 	return out, nil
 }
@@ -151,18 +151,33 @@ func (d *Detector) Score(t Table) ([]Result, error) {
 			return nil, fmt.Errorf("score: row %d: %w", i, err)
 		}
 	}
-	scores := d.ScoreBatch(nil, x)
 	out := make([]Result, len(t.Rows))
+	if sa, ok := d.model.(scoreAttributor); ok && len(t.Rows) <= scoreAttributeRows {
+		// Few rows: one walk per row gives the score and the explanation's attribution.
+		attr := make([]float64, nf)
+		for i := range out {
+			xi := x[i*nf : (i+1)*nf]
+			s := finiteScore(sa.scoreAttribute(attr, xi))
+			out[i] = d.result(s, t.Rows[i], plan, xi, attr)
+		}
+		return out, nil
+	}
+	scores := d.ScoreBatch(nil, x)
 	for i, s := range scores {
-		out[i] = d.result(s, t.Rows[i], plan, x[i*nf:(i+1)*nf])
+		out[i] = d.result(s, t.Rows[i], plan, x[i*nf:(i+1)*nf], nil)
 	}
 	return out, nil
 }
 
-func (d *Detector) result(s float64, row []any, plan []int, x []float64) Result {
+// scoreAttributeRows is the most rows Score scores with scoreAttribute; above it the batch
+// path, which walks many rows through one tree at a time, is faster even with a second walk
+// for the attribution.
+const scoreAttributeRows = 8
+
+func (d *Detector) result(s float64, row []any, plan []int, x, attr []float64) Result {
 	q, c, a := d.Calibrate(s)
 	r := Result{Score: s, AnomalyScore: q, Confidence: c, IsAnomaly: a}
-	r.Explanation, r.Contributions = d.explain(row, plan, x, q, a)
+	r.Explanation, r.Contributions = d.explain(row, plan, x, q, a, attr)
 	return r
 }
 

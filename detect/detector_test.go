@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -377,6 +379,39 @@ func TestAttributionNamesTheDrivingColumn(t *testing.T) {
 		c := res[0].Contributions
 		if len(c) == 0 || c[0].Feature != train.Columns[2] || c[0].Direction != "high" {
 			t.Errorf("%s: top contribution %+v, want %s high", name, c, train.Columns[2])
+		}
+	}
+}
+
+// TestScoreAttributeMatchesBatch checks the single-walk path that Score takes for a few rows
+// against the batch path it takes for many: the same scores bit for bit, the same explanations.
+func TestScoreAttributeMatchesBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	cols := []string{"a", "b", "c"}
+	rows := make([][]any, 3000)
+	for i := range rows {
+		rows[i] = []any{rng.NormFloat64(), rng.ExpFloat64() * 10, float64(rng.IntN(5))}
+	}
+	d, err := New("IsolationForest", map[string]any{"random_state": 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Fit(Table{Columns: cols, Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	probe := rows[:scoreAttributeRows+40] // more than scoreAttributeRows: the batch path
+	batch, err := d.Score(Table{Columns: cols, Rows: probe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range probe {
+		one, err := d.Score(Table{Columns: cols, Rows: [][]any{r}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if one[0].Score != batch[i].Score || one[0].Explanation != batch[i].Explanation ||
+			!reflect.DeepEqual(one[0].Contributions, batch[i].Contributions) {
+			t.Fatalf("row %d alone: %v %q, in a batch: %v %q", i, one[0].Score, one[0].Explanation, batch[i].Score, batch[i].Explanation)
 		}
 	}
 }

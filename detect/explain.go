@@ -1,8 +1,9 @@
 package detect
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,8 +42,10 @@ type colSurprise struct {
 	x       float64 // encoded numeric value
 }
 
-// explain describes row (raw cells, ordered by plan) with prepared vector x.
-func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomalous bool) (string, []Contribution) {
+// explain describes row (raw cells, ordered by plan) with prepared vector x;
+// attr is the model's attribution of x when the caller has it (nil: computed
+// here when the model has one).
+func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomalous bool, attr []float64) (string, []Contribution) {
 	p := d.prep
 	floor := 0.5 / float64(max(d.rows, 1))
 	info := make([]colSurprise, len(p.cols))
@@ -55,8 +58,7 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 			info[j].value = v
 		}
 	}
-	var attr []float64
-	if a, ok := d.model.(attributor); ok {
+	if a, ok := d.model.(attributor); ok && attr == nil {
 		attr = make([]float64, p.nfeat)
 		a.attribute(attr, x)
 	}
@@ -112,7 +114,7 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 			order = append(order, in)
 		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return order[a].s > order[b].s })
+	slices.SortStableFunc(order, func(a, b colSurprise) int { return cmp.Compare(b.s, a.s) })
 	if len(order) > maxExplained {
 		order = order[:maxExplained]
 	}

@@ -8,10 +8,12 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/messages"
 )
 
-func quote(s string) []byte { return strconv.AppendQuote(nil, s) }
+// quote returns s as a JSON string.
+func quote(s string) []byte { return jsonw.String(nil, s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

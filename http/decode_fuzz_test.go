@@ -1,7 +1,10 @@
 package http
 
 import (
+	"encoding/json"
 	"testing"
+
+	"github.com/valyala/fastjson"
 
 	"github.com/topoforge/topoforge/messages"
 )
@@ -43,5 +46,27 @@ func FuzzAuthBodies(f *testing.F) {
 		check(decodeJSONBytes(body, &rf))
 		var k apiKeyRequest
 		check(decodeJSONBytes(body, &k))
+	})
+}
+
+// FuzzRowsEnvelope feeds arbitrary bodies to the detect request's envelope check: it never
+// panics, fails only with 400 or 422 and a message, and what it returns is a JSON array.
+func FuzzRowsEnvelope(f *testing.F) {
+	for _, seed := range []string{`{"data":[{"a":1}]}`, `{"data":{}}`, `{"x":1}`, `[]`, `{"data":[.]}`, `{"data":[1]} x`, ``, " \n"} {
+		f.Add([]byte(seed))
+	}
+	var pool fastjson.ParserPool
+	f.Fuzz(func(t *testing.T, body []byte) {
+		data, e := rowsEnvelope(&pool, body)
+		if e != nil {
+			if (e.Code != messages.CodeBadRequest && e.Code != messages.CodeValidation) || e.Message == "" {
+				t.Fatalf("rowsEnvelope(%q): %v %q", body, e.Code, e.Message)
+			}
+			return
+		}
+		var v []any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatalf("rowsEnvelope(%q) = %q: not a JSON array: %v", body, data, err)
+		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/topoforge/topoforge/detect"
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/messages"
 )
 
@@ -154,24 +155,15 @@ func (s *Server) loadTable(p *messages.Principal, id string) (*messages.TableDat
 	return rep.Data, nil
 }
 
-// detectEnvelope is the detect request: only data's raw bytes are kept; the detector decodes.
-type detectEnvelope struct {
-	Data json.RawMessage `json:"data"`
-}
-
 func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	var req detectEnvelope
-	if err := s.decodeJSON(ctx, &req); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	if len(req.Data) == 0 || req.Data[0] != '[' {
-		s.writeError(ctx, messages.FieldError("data", "is required: an array of objects"))
+	data, merr := s.decodeRowsEnvelope(ctx)
+	if merr != nil {
+		s.writeError(ctx, merr)
 		return
 	}
 	id := pathArg(ctx, "detector_id")
 	rep, err := ask[*messages.DetectRowsReply](s, s.actors.Detectors, &messages.DetectRows{
-		DetectorId: id, UserId: p.UserID, Role: string(p.Role), RowsJson: req.Data, StoreResults: true,
+		DetectorId: id, UserId: p.UserID, Role: string(p.Role), RowsJson: data, StoreResults: true,
 	})
 	if err == nil && rep.Error != nil {
 		err = fromRemote(rep.Error)
@@ -188,7 +180,7 @@ func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 	b = append(b, `,"total_samples":`...)
 	b = strconv.AppendInt(b, int64(rep.TotalSamples), 10)
 	b = append(b, `,"detector_id":`...)
-	b = strconv.AppendQuote(b, id)
+	b = jsonw.String(b, id)
 	b = append(b, '}')
 	ctx.SetStatusCode(fasthttp.StatusOK)
 	ctx.SetContentType("application/json")
@@ -266,7 +258,7 @@ func (s *Server) getBatch(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 	if b.Status == "completed" {
 		out = append(out, `,"results":`...)
 		if b.OutputFormat == "csv" {
-			out = strconv.AppendQuote(out, string(rep.Body))
+			out = jsonw.String(out, string(rep.Body))
 		} else {
 			out = append(out, rep.Body...)
 		}

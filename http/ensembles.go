@@ -59,17 +59,13 @@ func (s *Server) deleteEnsemble(ctx *fasthttp.RequestCtx, p *messages.Principal)
 }
 
 func (s *Server) ensembleDetect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
-	var req detectEnvelope
-	if err := s.decodeJSON(ctx, &req); err != nil {
-		s.writeError(ctx, err)
-		return
-	}
-	if len(req.Data) == 0 || req.Data[0] != '[' {
-		s.writeError(ctx, messages.FieldError("data", "is required: an array of objects"))
+	data, merr := s.decodeRowsEnvelope(ctx)
+	if merr != nil {
+		s.writeError(ctx, merr)
 		return
 	}
 	rep, err := ask[*messages.EnsembleDetectReply](s, s.actors.Ensembles, &messages.EnsembleDetect{
-		Principal: *p, ID: pathArg(ctx, "ensemble_id"), RowsJSON: req.Data,
+		Principal: *p, ID: pathArg(ctx, "ensemble_id"), RowsJSON: data,
 	})
 	if err = failed(err, rep); err != nil {
 		s.writeError(ctx, err)

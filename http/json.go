@@ -9,6 +9,7 @@ import (
 	"mime"
 
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fastjson"
 
 	"github.com/topoforge/topoforge/messages"
 )
@@ -21,24 +22,72 @@ func (s *Server) decodeJSON(ctx *fasthttp.RequestCtx, v any) *messages.Error {
 
 // decodeJSONLimit is decodeJSON with another body limit.
 func (s *Server) decodeJSONLimit(ctx *fasthttp.RequestCtx, v any, limit int) *messages.Error {
-	ct := string(ctx.Request.Header.ContentType())
-	mt, _, err := mime.ParseMediaType(ct)
-	if ct == "" || err != nil || mt != "application/json" {
-		return &messages.Error{
-			Code:    messages.CodeUnsupportedType,
-			Message: "Content-Type must be application/json",
-			Details: map[string]any{"content_type": ct},
+	body, err := jsonBody(ctx, limit)
+	if err != nil {
+		return err
+	}
+	return decodeJSONBytes(body, v)
+}
+
+// jsonBody returns the request body after checking its Content-Type and size.
+func jsonBody(ctx *fasthttp.RequestCtx, limit int) ([]byte, *messages.Error) {
+	if ct := ctx.Request.Header.ContentType(); string(ct) != "application/json" { // the usual case, checked without parsing
+		mt, _, err := mime.ParseMediaType(string(ct))
+		if len(ct) == 0 || err != nil || mt != "application/json" {
+			return nil, &messages.Error{
+				Code:    messages.CodeUnsupportedType,
+				Message: "Content-Type must be application/json",
+				Details: map[string]any{"content_type": string(ct)},
+			}
 		}
 	}
 	body := ctx.PostBody()
 	if len(body) > limit {
-		return &messages.Error{
+		return nil, &messages.Error{
 			Code:    messages.CodeTooLarge,
 			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit),
 			Details: map[string]any{"limit_bytes": limit},
 		}
 	}
-	return decodeJSONBytes(body, v)
+	return body, nil
+}
+
+// decodeRowsEnvelope checks a detect request ({"data":[...], ...}) and returns the bytes of its
+// data array, which the detector decodes. Other fields are ignored, as decodeJSON does.
+func (s *Server) decodeRowsEnvelope(ctx *fasthttp.RequestCtx) ([]byte, *messages.Error) {
+	body, merr := jsonBody(ctx, s.cfg.MaxBodyBytes)
+	if merr != nil {
+		return nil, merr
+	}
+	return rowsEnvelope(&s.parsers, body)
+}
+
+// rowsEnvelope is decodeRowsEnvelope on a body.
+func rowsEnvelope(pool *fastjson.ParserPool, body []byte) ([]byte, *messages.Error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, messages.Errorf(messages.CodeBadRequest, "request body is empty; a JSON object is required")
+	}
+	if err := fastjson.ValidateBytes(body); err != nil {
+		return nil, messages.Errorf(messages.CodeBadRequest, "malformed JSON: %v", err)
+	}
+	p := pool.Get()
+	defer pool.Put(p)
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, messages.Errorf(messages.CodeBadRequest, "malformed JSON: %v", err)
+	}
+	if v.Type() != fastjson.TypeObject {
+		return nil, &messages.Error{
+			Code:    messages.CodeValidation,
+			Message: "invalid body: must be a JSON object",
+			Details: map[string]any{"field": "body", "issue": "must be a JSON object"},
+		}
+	}
+	data := v.Get("data")
+	if data == nil || data.Type() != fastjson.TypeArray {
+		return nil, messages.FieldError("data", "is required: an array of objects")
+	}
+	return data.MarshalTo(make([]byte, 0, len(body))), nil
 }
 
 // decodeJSONBytes decodes exactly one JSON value from body into v.

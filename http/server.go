@@ -15,6 +15,7 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fastjson"
 
 	"github.com/topoforge/topoforge/auth"
 )
@@ -145,6 +146,7 @@ type Server struct {
 	started  time.Time
 	cpu      cpuSampler
 
+	parsers        fastjson.ParserPool // for detect request envelopes
 	wsClients      atomic.Int64
 	wsWriteBuffers sync.Pool
 

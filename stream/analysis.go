@@ -3,6 +3,8 @@ package stream
 import (
 	"math"
 	"strconv"
+
+	"github.com/topoforge/topoforge/jsonw"
 )
 
 // Analysis is the result of one analysed window. Push fills every field. Landscape's
@@ -78,8 +80,10 @@ func (a Analysis) MarshalJSON() ([]byte, error) {
 //	 "betti_numbers":{"h0":..,"h1":..,"h2":..},
 //	 "topology_features":{"entropy":..,"total_lifetime":..,"landscape":{"x":[..],"y":[..]}}}
 //
-// Numbers use the shortest decimal that round-trips; a non-finite value (never produced by
-// Push) is written as 0. It does not allocate when dst has room.
+// Scalars use the shortest decimal that round-trips; the landscape's x and y are rounded to
+// LandscapeDecimals decimals (scale units: 1e-6 of the window's scale is below anything the
+// curve shows, and formatting them is most of the encoding's cost). A non-finite value (never
+// produced by Push) is written as 0. It does not allocate when dst has room.
 func (a *Analysis) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"is_anomaly":`...)
 	dst = strconv.AppendBool(dst, a.IsAnomaly)
@@ -104,9 +108,9 @@ func (a *Analysis) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"total_lifetime":`...)
 	dst = appendNumber(dst, a.TotalLifetime)
 	dst = append(dst, `,"landscape":{"x":`...)
-	dst = appendNumbers(dst, a.Landscape.X)
+	dst = appendFixed(dst, a.Landscape.X)
 	dst = append(dst, `,"y":`...)
-	dst = appendNumbers(dst, a.Landscape.Y)
+	dst = appendFixed(dst, a.Landscape.Y)
 	return append(dst, "}}}"...)
 }
 
@@ -117,13 +121,19 @@ func appendNumber(dst []byte, v float64) []byte {
 	return strconv.AppendFloat(dst, v, 'g', -1, 64)
 }
 
-func appendNumbers(dst []byte, v []float64) []byte {
+// LandscapeDecimals is the number of decimals of the landscape's values in AppendJSON.
+const LandscapeDecimals = 6
+
+func appendFixed(dst []byte, v []float64) []byte {
 	dst = append(dst, '[')
 	for i, x := range v {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendNumber(dst, x)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			x = 0
+		}
+		dst = jsonw.Fixed(dst, x, LandscapeDecimals)
 	}
 	return append(dst, ']')
 }

@@ -3,10 +3,9 @@ package tdajson
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/topoforge/topoforge/jsonw"
 	"github.com/topoforge/topoforge/tda"
 )
 
@@ -42,16 +41,16 @@ func (c Config) Run(r io.Reader, w io.Writer) error {
 // null.
 func AppendResult(dst []byte, res *Result) []byte {
 	dst = append(dst, `{"name":`...)
-	dst = appendString(dst, res.Name)
+	dst = jsonw.String(dst, res.Name)
 	dst = append(dst, `,"description":`...)
-	dst = appendString(dst, res.Description)
+	dst = jsonw.String(dst, res.Description)
 	if e := res.Embedding; e != nil {
 		dst = append(dst, `,"embedding":{"dim":`...)
 		dst = strconv.AppendInt(dst, int64(e.Dim), 10)
 		dst = append(dst, `,"delay":`...)
 		dst = strconv.AppendInt(dst, int64(e.Delay), 10)
 		dst = append(dst, `,"convention":`...)
-		dst = appendString(dst, EmbeddingConvention)
+		dst = jsonw.String(dst, EmbeddingConvention)
 		dst = append(dst, '}')
 	}
 	if res.Windows != nil {
@@ -77,7 +76,7 @@ func AppendResult(dst []byte, res *Result) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendFloats(dst, p)
+			dst = jsonw.Floats(dst, p)
 		}
 		dst = append(dst, ']')
 	}
@@ -99,7 +98,7 @@ func appendFeatures(dst []byte, f *Features, window bool) []byte {
 	if f.MaxEdge == nil {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendFloat(dst, *f.MaxEdge)
+		dst = jsonw.Float(dst, *f.MaxEdge)
 	}
 	dst = append(dst, `,"num_simplices":`...)
 	dst = strconv.AppendInt(dst, f.NumSimplices, 10)
@@ -116,13 +115,13 @@ func appendFeatures(dst []byte, f *Features, window bool) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"t":`...)
-		dst = appendFloat(dst, b.T)
+		dst = jsonw.Float(dst, b.T)
 		dst = append(dst, `,"betti":`...)
 		dst = appendIntsByDim(dst, b.Betti)
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `],"epsilon":`...)
-	dst = appendFloat(dst, f.Epsilon)
+	dst = jsonw.Float(dst, f.Epsilon)
 	dst = append(dst, `,"bars_over_epsilon":`...)
 	dst = appendIntsByDim(dst, f.BarsOverEpsilon)
 	dst = append(dst, `,"entropy":`...)
@@ -139,15 +138,15 @@ func appendFeatures(dst []byte, f *Features, window bool) []byte {
 	for k, l := range f.Landscapes {
 		dst = appendDimKey(dst, k)
 		dst = append(dst, `{"range":`...)
-		dst = appendFloats(dst, l.Range[:])
+		dst = jsonw.Floats(dst, l.Range[:])
 		dst = append(dst, `,"x":`...)
-		dst = appendFloats(dst, l.X)
+		dst = jsonw.Floats(dst, l.X)
 		dst = append(dst, `,"y":[`...)
 		for i, y := range l.Y {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendFloats(dst, y)
+			dst = jsonw.Floats(dst, y)
 		}
 		dst = append(dst, "]}"...)
 	}
@@ -174,10 +173,10 @@ func appendBars(dst []byte, bars []tda.Bar) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, '[')
-		dst = appendFloat(dst, b.Birth)
+		dst = jsonw.Float(dst, b.Birth)
 		dst = append(dst, ',')
 		if b.Finite() {
-			dst = appendFloat(dst, b.Death)
+			dst = jsonw.Float(dst, b.Death)
 		} else {
 			dst = append(dst, "null"...)
 		}
@@ -199,11 +198,11 @@ func appendFloatsByDim(dst []byte, v []float64, all float64, withAll bool) []byt
 	dst = append(dst, '{')
 	for k, x := range v {
 		dst = appendDimKey(dst, k)
-		dst = appendFloat(dst, x)
+		dst = jsonw.Float(dst, x)
 	}
 	if withAll {
 		dst = append(dst, `,"all":`...)
-		dst = appendFloat(dst, all)
+		dst = jsonw.Float(dst, all)
 	}
 	return append(dst, '}')
 }
@@ -219,69 +218,8 @@ func appendDistances(dst []byte, v []float64) []byte {
 		if isNull(x) {
 			dst = append(dst, "null"...)
 		} else {
-			dst = appendFloat(dst, x)
+			dst = jsonw.Float(dst, x)
 		}
 	}
 	return append(dst, '}')
-}
-
-func appendFloats(dst []byte, v []float64) []byte {
-	dst = append(dst, '[')
-	for i, x := range v {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendFloat(dst, x)
-	}
-	return append(dst, ']')
-}
-
-// appendFloat appends x with the shortest digits that round-trip, as encoding/json does
-// (plain notation for 1e-6 <= |x| < 1e21, exponent otherwise); NaN and infinities, which
-// JSON cannot hold, are written as null.
-func appendFloat(dst []byte, x float64) []byte {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return append(dst, "null"...)
-	}
-	abs := math.Abs(x)
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		n := len(dst)
-		dst = strconv.AppendFloat(dst, x, 'e', -1, 64)
-		// Shorten e-07 to e-7 like encoding/json.
-		if m := len(dst) - n; m >= 4 && dst[len(dst)-4] == 'e' && dst[len(dst)-3] == '-' && dst[len(dst)-2] == '0' {
-			dst[len(dst)-2] = dst[len(dst)-1]
-			dst = dst[:len(dst)-1]
-		}
-		return dst
-	}
-	return strconv.AppendFloat(dst, x, 'f', -1, 64)
-}
-
-// appendString appends s as a JSON string.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }

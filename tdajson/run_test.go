@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/topoforge/topoforge/jsonw"
 )
 
 func TestRunInputErrors(t *testing.T) {
@@ -86,7 +88,7 @@ func TestAppendFloat(t *testing.T) {
 		want string
 	}{{0, "0"}, {3, "3"}, {0.1, "0.1"}, {1e-7, "1e-7"}, {2e-7, "2e-7"}, {1.5e-10, "1.5e-10"},
 		{200000, "200000"}, {1e21, "1e+21"}, {-0.030303030303030276, "-0.030303030303030276"}} {
-		if got := string(appendFloat(nil, c.x)); got != c.want {
+		if got := string(jsonw.Float(nil, c.x)); got != c.want {
 			t.Errorf("appendFloat(%v) = %s, want %s", c.x, got, c.want)
 		}
 	}

@@ -19,11 +19,14 @@ type DetectReport struct {
 	RowsPerReq int
 }
 
+// detectBody is the single-row detect request: one row in shuttle's columns.
+const detectBody = `{"data":[{"f1":50,"f2":0,"f3":80,"f4":0,"f5":36,"f6":0,"f7":30,"f8":44,"f9":14}]}`
+
 // DetectLoad sends single-row detect requests over keep-alive connections for d, from conns
 // workers with one request in flight each, to detector det at addr (host:port).
 func DetectLoad(addr, token, det string, conns int, d time.Duration) (DetectReport, error) {
 	hc := &fasthttp.HostClient{Addr: addr, MaxConns: conns, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
-	body := []byte(`{"data":[{"f1":50,"f2":0,"f3":80,"f4":0,"f5":36,"f6":0,"f7":30,"f8":44,"f9":14}]}`)
+	body := []byte(detectBody)
 	uri := "http://" + addr + "/api/v1/detectors/" + det + "/detect"
 	auth := "Bearer " + token
 	var mu sync.Mutex

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net"
@@ -24,6 +25,8 @@ type Config struct {
 	Duration time.Duration
 	// Conns is the number of keep-alive connections of the detect scenario. Default 64.
 	Conns int
+	// Client is the detect scenario's load generator: "go" (fasthttp client, default) or "wrk".
+	Client string
 	// Sessions is the number of WebSocket sessions of the stream scenario. Default 64.
 	Sessions int
 	// Idle is the number of idle sessions of the idle scenario. Default 10000.
@@ -117,20 +120,28 @@ func Run(cfg Config, w io.Writer) error {
 			best.Rows, float64(best.Elapsed)/1e6, best.Anomalies)
 	}
 	if want("detect") {
-		r, err := DetectLoad(addr, a.Token, det, cfg.Conns, cfg.Duration)
+		cpu := startCPU(srv.Process.Pid)
+		load := DetectLoad
+		if cfg.Client == "wrk" {
+			load = WrkDetectLoad
+		}
+		r, err := load(addr, a.Token, det, cfg.Conns, cfg.Duration)
+		cpu.stop()
 		if err != nil {
 			return fmt.Errorf("detect load: %w", err)
 		}
-		fmt.Fprintf(w, "| single-row detect | conns | requests | errors | req/s | latency |\n|---|---:|---:|---:|---:|---|\n| IsolationForest, shuttle | %d | %d | %d | %.0f | %s |\n\n",
-			r.Conns, r.Requests, r.Errors, r.RPS, r.Latency)
+		fmt.Fprintf(w, "| single-row detect | conns | requests | errors | req/s | latency | CPU per request |\n|---|---:|---:|---:|---:|---|---|\n| IsolationForest, shuttle, %s client | %d | %d | %d | %.0f | %s | %s |\n\n",
+			cmp.Or(cfg.Client, "go"), r.Conns, r.Requests, r.Errors, r.RPS, r.Latency, cpu.PerOp(r.Requests))
 	}
 	if want("stream") {
+		cpu := startCPU(srv.Process.Pid)
 		r, err := StreamLoad(addr, a.Token, cfg.Sessions, cfg.Duration)
+		cpu.stop()
 		if err != nil {
 			return fmt.Errorf("stream load: %w", err)
 		}
-		fmt.Fprintf(w, "| /ws/stream (W=50, d=3, H0+H1) | sessions | events | analyses | errors | events/s | event→analysis |\n|---|---:|---:|---:|---:|---:|---|\n| sine, one event in flight per session | %d | %d | %d | %d | %.0f | %s |\n\n",
-			r.Sessions, r.Events, r.Analyses, r.Errors, r.EPS, r.Latency)
+		fmt.Fprintf(w, "| /ws/stream (W=50, d=3, H0+H1) | sessions | events | analyses | errors | events/s | event→analysis | CPU per event |\n|---|---:|---:|---:|---:|---:|---|---|\n| sine, one event in flight per session | %d | %d | %d | %d | %.0f | %s | %s |\n\n",
+			r.Sessions, r.Events, r.Analyses, r.Errors, r.EPS, r.Latency, cpu.PerOp(r.Events))
 	}
 	if want("idle") {
 		r, err := IdleSessions(addr, a.Token, srv.Process.Pid, cfg.Idle, 60, cfg.IdleSettle)

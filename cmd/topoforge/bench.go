@@ -18,10 +18,12 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	scen := fs.String("scenario", "all", "comma-separated: detect,batch,stream,idle (or all)")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "duration of the detect and stream scenarios")
 	fs.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for detect")
+	fs.StringVar(&cfg.Client, "client", "go", "detect load generator: go (built in) or wrk (needs wrk on PATH: apt-get install wrk)")
 	fs.IntVar(&cfg.Sessions, "sessions", 64, "WebSocket sessions for stream")
 	fs.IntVar(&cfg.Idle, "idle", 10000, "idle sessions for idle")
 	fs.DurationVar(&cfg.IdleSettle, "idle-settle", 5*time.Second, "how long the idle sessions stay idle before the server's memory is read")
 	fs.StringVar(&cfg.OddsDir, "odds", "../shared/data/odds", "directory holding shuttle.csv")
+	server := fs.String("server-binary", "", "topoforge binary to start as the server (default: this one), e.g. to compare two builds")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -29,6 +31,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "topoforge bench:", err)
 		return 1
+	}
+	if *server != "" {
+		bin = *server
 	}
 	cfg.Binary, cfg.Scenarios = bin, load.ParseScenarios(*scen)
 	if err := load.Run(cfg, stdout); err != nil {

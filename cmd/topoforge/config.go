@@ -33,9 +33,11 @@ type Config struct {
 	LoginFailures int
 	LoginWindow   time.Duration
 	DetectorIdle  time.Duration
-	StreamIdle    time.Duration
-	StreamRelease time.Duration
-	SnapshotEvery int
+	// CommitInterval is actors.Config.ResultCommitInterval.
+	CommitInterval time.Duration
+	StreamIdle     time.Duration
+	StreamRelease  time.Duration
+	SnapshotEvery  int
 }
 
 // parseServeFlags parses the serve subcommand's flags and environment into a Config.
@@ -62,6 +64,7 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.DurationVar(&c.HTTP.TrainTimeout, "train-timeout", 10*time.Minute, "longest training request")
 	fs.DurationVar(&c.HTTP.BatchWait, "batch-wait", 5*time.Second, "batch and experiment requests answer 202 after this long, with the job continuing")
 	fs.DurationVar(&c.DetectorIdle, "detector-idle", 10*time.Minute, "an idle detector actor passivates after this long (<0: never)")
+	fs.DurationVar(&c.CommitInterval, "result-commit-interval", time.Millisecond, "least time between two group commits of detection results (one fsync each; <0: none)")
 	fs.DurationVar(&c.StreamIdle, "stream-idle", 5*time.Minute, "a stream actor without clients stops after this long (its snapshot stays)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 1000, "events between stream snapshots")
 	fs.DurationVar(&c.StreamRelease, "stream-release", 30*time.Second, "an idle stream frees its window buffers after this long (rebuilt on the next event)")

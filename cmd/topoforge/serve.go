@@ -67,7 +67,7 @@ func (m *Main) Run() (err error) {
 	m.engine, err = actors.Start(actors.Config{
 		Store: m.store, Logger: log,
 		LoginMaxFailures: m.Config.LoginFailures, LoginWindow: m.Config.LoginWindow,
-		DetectorIdle: m.Config.DetectorIdle, StreamIdle: m.Config.StreamIdle, StreamRelease: m.Config.StreamRelease, SnapshotEvery: m.Config.SnapshotEvery,
+		DetectorIdle: m.Config.DetectorIdle, ResultCommitInterval: m.Config.CommitInterval, StreamIdle: m.Config.StreamIdle, StreamRelease: m.Config.StreamRelease, SnapshotEvery: m.Config.SnapshotEvery,
 	})
 	if err != nil {
 		return err
