@@ -29,3 +29,24 @@ func TestRSS(t *testing.T) {
 		t.Errorf("rssMB(self) = %v MB", mb)
 	}
 }
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 5s test @ http://127.0.0.1:1/x
+  1 threads and 32 connections
+  17391 requests in 5.02s, 13.1MB read
+TF requests=17391 errors=0 non2xx=3 p50=8560 p90=14160 p99=21550 max=36220
+`
+	r, err := parseWrk(out, 32, 6*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Requests != 17388 || r.Errors != 3 || r.Latency.P99 != 21550*time.Microsecond || r.Latency.Max != 36220*time.Microsecond {
+		t.Errorf("parseWrk = %+v", r)
+	}
+	if want := 17388 / 5.02; r.RPS < want-0.01 || r.RPS > want+0.01 {
+		t.Errorf("RPS = %v, want %v (wrk's own duration)", r.RPS, want)
+	}
+	if _, err := parseWrk("unable to connect", 1, time.Second); err == nil {
+		t.Error("parseWrk accepted output without a summary")
+	}
+}
