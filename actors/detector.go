@@ -226,8 +226,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 			d.seq++
 			key := appendResultID(append(make([]byte, 0, len(prefix)+26), prefix...), now, d.seq)
 			keys = append(keys, key)
-			vals = append(vals, appendStored(make([]byte, 0, 320+len(raws[i])+len(r.Explanation)),
-				d.id, key[len(prefix):], now, raws[i], &r))
+			vals = append(vals, appendStored(make([]byte, 0, 128+len(raws[i])+len(r.Explanation)), raws[i], &r))
 		}
 	}
 	out = append(out, ']')
@@ -349,13 +348,11 @@ func appendPadded(dst []byte, v uint64, width int) []byte {
 	return append(dst, b...)
 }
 
-// appendStored appends a result as stored under result/<detector>/<id> (messages.StoredResult).
-func appendStored(dst []byte, detector string, id []byte, at time.Time, raw json.RawMessage, r *detect.Result) []byte {
-	dst = append(dst, `{"id":"res_`...)
-	dst = append(dst, id...) // digits and '-'
-	dst = append(dst, `","detector_id":`...)
-	dst = jsonw.String(dst, detector)
-	dst = append(dst, `,"is_anomaly":`...)
+// appendStored appends a result as stored under result/<detector>/<time>-<seq>: the fields of
+// messages.StoredResult except those the key holds (id, detector_id, detected_at; see
+// storedFromKey), which keeps the store's per-result bytes down on the detect path.
+func appendStored(dst []byte, raw json.RawMessage, r *detect.Result) []byte {
+	dst = append(dst, `{"is_anomaly":`...)
 	dst = jsonw.Bool(dst, r.IsAnomaly)
 	dst = append(dst, `,"anomaly_score":`...)
 	dst = jsonw.Float(dst, r.AnomalyScore)
@@ -363,11 +360,26 @@ func appendStored(dst []byte, detector string, id []byte, at time.Time, raw json
 	dst = jsonw.Float(dst, r.Confidence)
 	dst = append(dst, `,"explanation":`...)
 	dst = jsonw.String(dst, r.Explanation)
-	dst = append(dst, `,"detected_at":"`...)
-	dst = at.AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, `","data_point":`...)
+	dst = append(dst, `,"data_point":`...)
 	dst = append(dst, raw...)
 	return append(dst, '}')
+}
+
+// storedFromKey fills the fields of a stored result that its key holds, when the value lacks
+// them (values written before format 1.1 carry them too): the ID res_<time>-<seq>, the detector,
+// and the detection time (the key's nanoseconds).
+func storedFromKey(r *messages.StoredResult, detector string, suffix []byte) {
+	if r.ID == "" {
+		r.ID = "res_" + string(suffix)
+	}
+	if r.DetectorID == "" {
+		r.DetectorID = detector
+	}
+	if r.DetectedAt.IsZero() && len(suffix) >= 19 {
+		if ns, err := strconv.ParseInt(string(suffix[:19]), 10, 64); err == nil {
+			r.DetectedAt = time.Unix(0, ns).UTC()
+		}
+	}
 }
 
 // results lists stored results newest first within the range, counting every match.
@@ -382,8 +394,10 @@ func (d *detectorActor) results(m *messages.GetResults) *messages.ResultsReply {
 		endKey = fmt.Appendf(nil, "%s%019d~", prefix, m.End.UnixNano())
 	}
 	rep := &messages.ResultsReply{}
-	var all []messages.StoredResult
-	var decodeErr error
+	// Every match is counted; only the newest Limit are kept (raw, in a ring) and decoded.
+	type kv struct{ k, v []byte }
+	ring := make([]kv, max(m.Limit, 0))
+	n := 0
 	err := d.deps.store.Scan([]byte(prefix), from, func(k, v []byte) bool {
 		if endKey != nil && bytes.Compare(k, endKey) > 0 {
 			return false
@@ -396,26 +410,28 @@ func (d *detectorActor) results(m *messages.GetResults) *messages.ResultsReply {
 		if anomalous {
 			rep.AnomalyCount++
 		}
-		var r messages.StoredResult
-		if decodeErr = json.Unmarshal(v, &r); decodeErr != nil {
-			return false
-		}
-		all = append(all, r)
-		if len(all) > m.Limit { // keep the newest Limit: drop the oldest
-			all = all[1:]
+		if len(ring) > 0 {
+			slot := &ring[n%len(ring)]
+			slot.k, slot.v = append(slot.k[:0], k...), append(slot.v[:0], v...)
+			n++
 		}
 		return true
 	})
-	if err == nil {
-		err = decodeErr
-	}
 	if err != nil {
 		d.log.Error("scan results", "err", err)
 		return &messages.ResultsReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
 	}
-	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
-		all[i], all[j] = all[j], all[i]
+	kept := min(n, len(ring))
+	rep.Results = make([]messages.StoredResult, 0, kept)
+	for i := range kept { // newest first
+		e := ring[(n-1-i)%len(ring)]
+		var r messages.StoredResult
+		if err := json.Unmarshal(e.v, &r); err != nil {
+			d.log.Error("decode stored result", "key", string(e.k), "err", err)
+			return &messages.ResultsReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
+		}
+		storedFromKey(&r, d.id, e.k[len(prefix):])
+		rep.Results = append(rep.Results, r)
 	}
-	rep.Results = all
 	return rep
 }

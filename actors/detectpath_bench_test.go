@@ -49,8 +49,8 @@ func BenchmarkDetectPath(b *testing.B) {
 		now := time.Now()
 		for b.Loop() {
 			out := appendResult(make([]byte, 0, 512), raws[0], &res[0])
-			key := appendResultID(append(make([]byte, 0, 64), "result/det_0123456789abcdef/"...), now, 5)
-			_ = appendStored(make([]byte, 0, 512), "det_0123456789abcdef", key[20:], now, raws[0], &res[0])
+			_ = appendResultID(append(make([]byte, 0, 64), "result/det_0123456789abcdef/"...), now, 5)
+			_ = appendStored(make([]byte, 0, 512), raws[0], &res[0])
 			_ = out
 		}
 	})

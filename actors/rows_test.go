@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/topoforge/topoforge/detect"
+	"github.com/topoforge/topoforge/messages"
 )
 
 func TestDecodeRows(t *testing.T) {
@@ -90,5 +91,35 @@ func TestAppendResultID(t *testing.T) {
 	}
 	if got := string(appendResultID(nil, time.Unix(0, 5), 7)); got != "0000000000000000005-000007" {
 		t.Errorf("appendResultID = %q", got)
+	}
+}
+
+// TestStoredResultFormats reads both stored forms of a result: the current one, whose key holds
+// the ID, detector and time, and the older one that repeats them in the value.
+func TestStoredResultFormats(t *testing.T) {
+	at := time.Date(2026, 11, 24, 9, 0, 0, 123456789, time.UTC)
+	suffix := appendResultID(nil, at, 42)
+	r := detect.Result{IsAnomaly: true, AnomalyScore: 0.97, Confidence: 0.9, Explanation: "x is high"}
+	raw := json.RawMessage(`{"x":9}`)
+	var cur messages.StoredResult
+	if err := json.Unmarshal(appendStored(nil, raw, &r), &cur); err != nil {
+		t.Fatal(err)
+	}
+	storedFromKey(&cur, "det_1", suffix)
+	want := messages.StoredResult{ID: "res_" + string(suffix), DetectorID: "det_1", IsAnomaly: true, AnomalyScore: 0.97,
+		Confidence: 0.9, Explanation: "x is high", DetectedAt: at, DataPoint: map[string]any{"x": 9.0}}
+	if !reflect.DeepEqual(cur, want) {
+		t.Errorf("current form: %+v\nwant %+v", cur, want)
+	}
+	old := []byte(`{"id":"res_given","detector_id":"det_old","is_anomaly":true,"anomaly_score":0.97,"confidence":0.9,` +
+		`"explanation":"x is high","detected_at":"2026-11-24T09:00:00.123456789Z","data_point":{"x":9}}`)
+	var prev messages.StoredResult
+	if err := json.Unmarshal(old, &prev); err != nil {
+		t.Fatal(err)
+	}
+	storedFromKey(&prev, "det_1", suffix)
+	want.ID, want.DetectorID = "res_given", "det_old"
+	if !reflect.DeepEqual(prev, want) {
+		t.Errorf("older form: %+v\nwant %+v", prev, want)
 	}
 }

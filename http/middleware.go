@@ -1,8 +1,10 @@
 package http
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -94,8 +96,10 @@ func (s *Server) wrap(r *route) fasthttp.RequestHandler {
 		s.serveRoute(ctx, r)
 		status := ctx.Response.StatusCode()
 		s.metrics.observe(r.path, status, time.Since(start))
-		s.log.Debug("request", "request_id", requestID(ctx), "method", string(ctx.Method()),
-			"path", string(ctx.Path()), "status", status, "duration", time.Since(start))
+		if s.log.Enabled(context.Background(), slog.LevelDebug) { // the arguments allocate
+			s.log.Debug("request", "request_id", requestID(ctx), "method", string(ctx.Method()),
+				"path", string(ctx.Path()), "status", status, "duration", time.Since(start))
+		}
 	}
 }
 

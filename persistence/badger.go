@@ -14,7 +14,9 @@ import (
 )
 
 // FormatVersion is the version of the key layout and encodings described in FORMAT.md.
-const FormatVersion = 1
+// Opening an older directory upgrades its recorded version (FORMAT.md's migration notes say
+// why no data needs rewriting), so older binaries then refuse it.
+const FormatVersion = 2
 
 // versionKey holds FormatVersion as a decimal string.
 var versionKey = []byte("meta/format_version")
@@ -123,6 +125,11 @@ func (s *Badger) checkVersion() error {
 	}
 	if n > FormatVersion {
 		return fmt.Errorf("data directory has format version %d, this binary reads up to %d", n, FormatVersion)
+	}
+	if n < FormatVersion { // every older layout is read as it is: record the upgrade
+		if err := s.Write([][]byte{versionKey}, [][]byte{[]byte(strconv.Itoa(FormatVersion))}); err != nil {
+			return fmt.Errorf("upgrade format version %d to %d: %w", n, FormatVersion, err)
+		}
 	}
 	return nil
 }

@@ -160,3 +160,26 @@ func TestRefusesNewerFormat(t *testing.T) {
 		t.Fatal("Open of a format-99 directory succeeded, want an error")
 	}
 }
+
+// TestUpgradesOlderFormat opens a version-1 directory: it opens, keeps its data, and records the
+// current version so that older binaries refuse it from then on.
+func TestUpgradesOlderFormat(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpen(t, dir)
+	if err := s.Write([][]byte{[]byte("meta/format_version"), []byte("k")}, [][]byte{[]byte("1"), []byte("v")}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	s2, err := persistence.Open(persistence.SmallOptions(dir))
+	if err != nil {
+		t.Fatalf("Open of a format-1 directory: %v", err)
+	}
+	defer s2.Close()
+	v, found, err := s2.Get([]byte("meta/format_version"))
+	if err != nil || !found || string(v) != strconv.Itoa(persistence.FormatVersion) {
+		t.Errorf("format version after open = %q %v %v, want %d", v, found, err, persistence.FormatVersion)
+	}
+	if v, found, _ := s2.Get([]byte("k")); !found || string(v) != "v" {
+		t.Errorf("data lost in the upgrade: %q %v", v, found)
+	}
+}
