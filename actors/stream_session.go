@@ -290,7 +290,7 @@ func (s *streamSession) event(m *messages.StreamFrame, ev *fastjson.Value) {
 	a, analysed, err := s.an.Push(s.point)
 	if err != nil {
 		code := "VALIDATION_ERROR"
-		if !errors.Is(err, stream.ErrNotFinite) && !errors.Is(err, stream.ErrPointSize) {
+		if !errors.Is(err, stream.ErrNotFinite) && !errors.Is(err, stream.ErrPointSize) && !errors.Is(err, stream.ErrOutOfRange) {
 			code = "INTERNAL_ERROR"
 		}
 		sendError(m.Sink, code, err.Error())

@@ -14,10 +14,19 @@ var (
 	ErrNotFinite = errors.New("stream: value is not finite")
 	// ErrPointSize is returned for a point whose length is not len(Config.Fields).
 	ErrPointSize = errors.New("stream: wrong number of values")
+	// ErrOutOfRange is returned for a finite value too large to analyse: beyond MaxValue,
+	// or beyond MaxValue in the stream's reference units (see the package documentation),
+	// where the window's distances would overflow.
+	ErrOutOfRange = errors.New("stream: value out of range")
 	// ErrNoConfig is returned by Push on an Analyzer made neither by NewAnalyzer nor by
 	// UnmarshalBinary.
 	ErrNoConfig = errors.New("stream: analyzer has no configuration")
 )
+
+// MaxValue bounds the magnitude of a sample, both as given and in reference units once the
+// first window has fixed the reference: squared distances of embedded points then stay far
+// from overflowing.
+const MaxValue = 1e100
 
 // scaleHorizon is the number of samples over which the stream scale is averaged.
 const scaleHorizon = 500
@@ -40,6 +49,9 @@ type Analyzer struct {
 
 	ref0, refScale []float64 // per field: reference centre and scale, fixed at the first window
 	centre, dev    []float64 // per field: running mean and mean absolute deviation, reference units
+
+	ctx    []contextModel // per field, from the first window
+	ctxSur []float64      // per field: largest contextual surprise since the last analysed window
 
 	sw   *tda.SlidingWindow // nil until needed: see Release
 	pt   []float64          // the embedded point being pushed
@@ -120,7 +132,8 @@ func (a *Analyzer) Samples() int64 { return a.seen }
 // and false while buffering or between strides (see Buffered).
 //
 // Push returns an error wrapping ErrPointSize if len(point) != len(Config.Fields) and
-// ErrNotFinite for a NaN or infinite value; the sample is then ignored and the state is
+// ErrNotFinite for a NaN or infinite value, ErrOutOfRange for a value beyond MaxValue (as
+// given or in reference units); the sample is then ignored and the state is
 // unchanged. Once the window's buffers exist Push does not allocate. The Analysis'
 // Landscape is valid until the next call.
 func (a *Analyzer) Push(point []float64) (Analysis, bool, error) {
@@ -131,8 +144,11 @@ func (a *Analyzer) Push(point []float64) (Analysis, bool, error) {
 		return Analysis{}, false, fmt.Errorf("push %d values for %d fields: %w", len(point), a.nf, ErrPointSize)
 	}
 	for i, v := range point {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
 			return Analysis{}, false, fmt.Errorf("field %q: %w", a.cfg.Fields[i], ErrNotFinite)
+		case math.Abs(v) > MaxValue || (a.ref0 != nil && math.Abs(a.norm(v, i)) > MaxValue):
+			return Analysis{}, false, fmt.Errorf("field %q: %g: %w", a.cfg.Fields[i], v, ErrOutOfRange)
 		}
 	}
 	cap := int64(len(a.ring) / a.nf)
@@ -145,6 +161,7 @@ func (a *Analyzer) Push(point []float64) (Analysis, bool, error) {
 		a.start()
 	default:
 		a.updateScale(point)
+		a.learnContext(point)
 		if a.sw == nil {
 			a.rebuild()
 		} else {
@@ -197,7 +214,31 @@ func (a *Analyzer) start() {
 		}
 		a.centre[f], a.dev[f] = m, dv/float64(n)
 	}
+	a.ctx = make([]contextModel, a.nf)
+	a.ctxSur = make([]float64, a.nf)
+	for s := range n {
+		a.learnContext(a.ring[s*a.nf : (s+1)*a.nf])
+	}
 	a.rebuild()
+}
+
+// learnContext feeds a sample to the contextual model of each field and keeps the
+// largest surprise since the last analysed window.
+func (a *Analyzer) learnContext(point []float64) {
+	for f, v := range point {
+		a.ctxSur[f] = math.Max(a.ctxSur[f], a.ctx[f].push(a.norm(v, f), &a.sc.t))
+	}
+}
+
+// contextSurprise returns the mean over the fields of the contextual surprise since the
+// last analysed window, and starts the next.
+func (a *Analyzer) contextSurprise() float64 {
+	s := 0.0
+	for f, v := range a.ctxSur {
+		s += v
+		a.ctxSur[f] = 0
+	}
+	return s / float64(a.nf)
 }
 
 // norm returns sample value v of field f in reference units.
@@ -274,6 +315,7 @@ func (a *Analyzer) adopt(n *Analyzer) {
 	a.cfg, a.nf, a.d, a.tau, a.tmax = n.cfg, n.nf, n.d, n.tau, n.tmax
 	a.needed, a.seen, a.ring = n.needed, n.seen, n.ring
 	a.ref0, a.refScale, a.centre, a.dev = n.ref0, n.refScale, n.centre, n.dev
+	a.ctx, a.ctxSur = n.ctx, n.ctxSur
 	a.feat, a.sc = n.feat, n.sc
 	a.Release()
 }
@@ -300,7 +342,7 @@ func (a *Analyzer) analyse() Analysis {
 	a.topo.describe(&out, a.feat, a.cfg.MaxDim)
 	a.statistics()
 
-	comp, total := a.sc.observe(a.feat, a.cfg.Weights)
+	comp, total := a.sc.observe(a.feat, a.contextSurprise(), a.cfg.Weights)
 	if a.seen <= int64(a.cfg.Warmup) || !a.sc.ready() {
 		out.Warmup = true
 		return out

@@ -204,6 +204,11 @@ func TestBadPoints(t *testing.T) {
 				t.Fatalf("Push(%v) = %v, %v; want ErrNotFinite", bad, ok, err)
 			}
 		}
+		for _, bad := range [][]float64{{1e200, 1}, {1, -1e101}, {math.MaxFloat64, 0}} {
+			if _, ok, err := a.Push(bad); !errors.Is(err, ErrOutOfRange) || ok {
+				t.Fatalf("Push(%v) = %v, %v; want ErrOutOfRange", bad, ok, err)
+			}
+		}
 		for _, bad := range [][]float64{nil, {1}, {1, 2, 3}} {
 			if _, ok, err := a.Push(bad); !errors.Is(err, ErrPointSize) || ok {
 				t.Fatalf("Push(%v) = %v, %v; want ErrPointSize", bad, ok, err)
@@ -212,6 +217,31 @@ func TestBadPoints(t *testing.T) {
 	}
 	if a.Samples() != 300 {
 		t.Errorf("Samples() = %d, want 300: rejected points must not count", a.Samples())
+	}
+}
+
+// TestOutOfRangeInReferenceUnits feeds a stream whose values are tiny: a value far below
+// MaxValue as given but beyond it in the stream's reference units is refused (its distances
+// would overflow), the state is unchanged, and the stream goes on.
+func TestOutOfRangeInReferenceUnits(t *testing.T) {
+	a, twin := MustAnalyzer(t, DefaultConfig()), MustAnalyzer(t, DefaultConfig())
+	next := sineSource(1, 30, 0.1)
+	for i := range 200 {
+		v := next() * 1e-61 // amplitude 1e-60
+		r1, ok1, err1 := a.Push([]float64{v})
+		r2, ok2, err2 := twin.Push([]float64{v})
+		if err1 != nil || err2 != nil || ok1 != ok2 || !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("sample %d: twins differ: %v %v", i, err1, err2)
+		}
+		if i < 100 {
+			continue
+		}
+		if _, ok, err := a.Push([]float64{1e50}); !errors.Is(err, ErrOutOfRange) || ok {
+			t.Fatalf("Push(1e50) on a 1e-60 stream = %v, %v; want ErrOutOfRange", ok, err)
+		}
+	}
+	if _, _, err := a.Push([]float64{1e-58}); err != nil { // large for this stream, but analysable
+		t.Fatalf("Push(1e-58): %v", err)
 	}
 }
 

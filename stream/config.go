@@ -108,7 +108,7 @@ type Weights struct {
 
 // DefaultWeights returns the default weights, the ones tuned on the Numenta Anomaly
 // Benchmark (bench/RESULTS.md).
-func DefaultWeights() Weights { return Weights{Betti: 1, Entropy: 1, ML: 1.5} }
+func DefaultWeights() Weights { return Weights{Betti: 1.125, Entropy: 0.85, ML: 1.5} }
 
 // Config configures an Analyzer. Its zero value is not valid: start from DefaultConfig
 // and change what you need (or decode JSON onto DefaultConfig, so that absent keys keep

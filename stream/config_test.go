@@ -17,7 +17,7 @@ func TestDefaultConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	const want = `{"anomaly_threshold":50,"window_size":50,"stride":1,"embedding_dim":3,"delay":1,"max_dim":1,` +
-		`"weights":{"betti":1,"entropy":1,"ml":1.5},"fields":["value"],"warmup":400}`
+		`"weights":{"betti":1.125,"entropy":0.85,"ml":1.5},"fields":["value"],"warmup":400}`
 	if string(b) != want {
 		t.Errorf("json.Marshal(DefaultConfig()) = %s, want %s", b, want)
 	}

@@ -59,28 +59,45 @@
 //     persistence;
 //   - Entropy: the surprise of the persistence entropy;
 //   - ML: an online histogram-based outlier score (HBOS, Goldstein and Dengel 2012,
-//     with forgetting) of the statistical features: the summed surprise of the level
-//     and the recent level, averaged over the fields.
+//     with forgetting) of the statistical features, the summed surprise of the level
+//     and the recent level, plus 0.3 times a contextual surprise; averaged over the
+//     fields.
 //
-// Each component score is 100·surprise/14, at most 100, and Total is the same mapping
+// The contextual surprise asks whether the newest sample is expected after the ones
+// just before it, which no feature of a single window's distribution sees: a rise that
+// does not come, a usual level reached by an unusual path. Each field's
+// samples, in reference units, are quantised to 10 levels on the signed logarithmic
+// scale (steps of 0.8 in ln(1+|z|)), and an order-2 Markov model with forgetting (factor
+// 0.9995 per sample) counts every sequence of 3 levels. The surprise is -ln P(level |
+// two previous levels), with P = (count of the sequence + 0.11) / (count of the context
+// + 1.1) in units of the newest sample's weight: a context never seen costs at most
+// ln 10 nats, a familiar context followed by a level it never led to costs up to about
+// 10. It is the bounded, O(1) analogue of the contextual detector CAD OSE (4.4 KB of
+// float32 counts per field); with Stride > 1 the largest surprise since the last
+// analysed window counts.
+//
+// Each component score is 100·surprise/14.5, at most 100, and Total is the same mapping
 // of the mean surprise weighted by Config.Weights. A stationary stream keeps its
-// surprises low, its windows falling in bins it has filled; a spike, a jump or a new
-// shape lands in empty bins and the score jumps within a sample.
+// surprises low, its windows falling in bins it has filled and its sequences
+// repeating; a spike, a jump or a new shape lands in empty bins or an unseen sequence
+// and the score jumps within a sample.
 //
 // The constants were tuned, with the defaults of Config, on the Numenta Anomaly
 // Benchmark under its rules (one configuration for all 58 series), under the
 // constraints that noisy stationary sines stay below the default threshold and that
-// spikes and level shifts are flagged within a few samples; see bench/RESULTS.md. A
-// second, Numenta-style likelihood stage (the tail probability of the short average of
-// recent totals among past ones) was measured there too and did not help under those
-// constraints, since the surprises are already likelihoods; it is not used.
+// spikes, level shifts and amplitude changes are flagged within a few samples; see
+// bench/RESULTS.md. Measured there too and not used, because they did not help under
+// those constraints: a second, Numenta-style likelihood stage on the totals (the
+// surprises are already likelihoods), persistence features of a longer, subsampled
+// window, the difference of the recent level and the level, an earlier start of
+// scoring, and a penalty for streams that alert often.
 //
 // # Warmup and alerts
 //
 // Until Warmup samples have been pushed (and until the histograms' reference is set),
 // windows are analysed and learnt from but their scores are 0 and Analysis.Warmup is
 // set. A window is an anomaly when Total >= AnomalyThreshold. After an anomaly, no new
-// one is reported for the next 100 samples, during which Total is capped at half the
+// one is reported for the next 120 samples, during which Total is capped at half the
 // threshold: an anomaly is reported once, at its start.
 //
 // # Memory and speed
@@ -88,17 +105,20 @@
 // A new Analyzer of the default configuration takes about 8 KB (the recent samples, the
 // histograms and the buffer of reference windows, freed once the reference is set). The
 // window's buffers (distance matrix, sorted edges, persistence workspace: about 100 KB
-// for the default window) are allocated with the first window; Release frees them for
-// an idle stream, leaving about 4 KB, and the next Push rebuilds them from the recent
-// samples. In steady state Push does not allocate. Its cost, about 20 µs per event for
+// for the default window) and the contextual model (4.4 KB per field) are allocated
+// with the first window; Release frees the window's buffers for an idle stream,
+// leaving about 9 KB, and the next Push rebuilds them from the recent samples. In
+// steady state Push does not allocate. Its cost, about 20 µs per event for
 // the default window on one core (more on rough data), is mostly the persistence of the
 // window: see BenchmarkPush and bench/RESULTS.md.
 //
 // # Snapshots
 //
 // MarshalBinary encodes the whole state (configuration, recent samples, references,
-// histograms, suppression) in a versioned, deterministic format, and UnmarshalBinary
-// restores it: a restored Analyzer gives the same analyses as the original would.
+// histograms, contextual model, suppression) in a versioned, deterministic format
+// (version 2), and UnmarshalBinary restores it: a restored Analyzer gives the same
+// analyses as the original would. Snapshots of version 1, made before the contextual
+// model, still load: their contextual model is relearnt from the recent samples.
 //
 // # Example
 //

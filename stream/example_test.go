@@ -36,6 +36,6 @@ func Example() {
 	}
 	// Output:
 	// buffering: 1 of 52
-	// anomaly at event 2000: total 95, betti {H0:2 H1:0 H2:0}
-	// {"is_anomaly":true,"anomaly_score":94.74...
+	// anomaly at event 2000: total 100, betti {H0:2 H1:0 H2:0}
+	// {"is_anomaly":true,"anomaly_score":100,"...
 }

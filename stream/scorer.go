@@ -42,6 +42,11 @@ type tuning struct {
 	gapW, h1W float64 // weights of the longest H0 bar and of the H1 persistence in Betti
 	levelW    float64 // weight of the level in ML
 	recentW   float64 // weight of the recent level in ML
+	ctxW      float64 // weight of the contextual surprise in ML
+
+	ctxWidth float64 // width of a contextual quantisation level in ln(1+|z|)
+	ctxAlpha float64 // pseudo-count of an unseen continuation of a context
+	ctxDecay float64 // forgetting factor of the contextual counts per sample
 
 	full     float64 // surprise, in nats, that maps to a score of 100
 	suppress int     // samples without a new alert after an alert
@@ -59,8 +64,12 @@ func defaultTuning() tuning {
 		h1W:        0.25,
 		levelW:     1,
 		recentW:    1,
-		full:       14,
-		suppress:   100,
+		ctxW:       0.3,
+		ctxWidth:   0.8,
+		ctxAlpha:   0.11,
+		ctxDecay:   0.9995,
+		full:       14.5,
+		suppress:   120,
 		holdCap:    0.5,
 	}
 }
@@ -97,15 +106,17 @@ func newScorer(t tuning, nf, refEvery int) scorer {
 func (s *scorer) ready() bool { return s.refBuf == nil }
 
 // observe scores the feature vector f of a window against the histograms, then learns
-// it. It returns the component and total scores, all in [0, 100]; zeros while the
-// reference is being collected.
-func (s *scorer) observe(f []float64, w Weights) (comp [nComp]float64, total float64) {
+// it. ctx is the contextual surprise of the window's newest samples, in nats, averaged
+// over the fields. It returns the component and total scores, all in [0, 100]; zeros
+// while the reference is being collected.
+func (s *scorer) observe(f []float64, ctx float64, w Weights) (comp [nComp]float64, total float64) {
 	if !s.ready() {
 		s.collect(f)
 		return comp, 0
 	}
 	t := &s.t
 	var sur [nComp]float64
+	sur[compML] = t.ctxW * ctx
 	for k := range s.nfeat {
 		r := s.hist[k].surprise(f[k], t.binWidth, t.prior, t.reach)
 		switch {

@@ -11,13 +11,17 @@ import (
 // in a fixed order; integers are little-endian int64 or uvarint counts, floats their
 // IEEE-754 bits. The window itself is not stored: it is rebuilt from the recent samples,
 // which gives the same diagrams.
+//
+// Version 2 appends the contextual model of each field (once the first window is full)
+// after the suppression counter. Version 1, without it, is still decoded: the contextual
+// models are then relearnt from the recent samples.
 const (
 	snapshotMagic   = "TFSA"
-	snapshotVersion = 1
+	snapshotVersion = 2
 )
 
 // ErrSnapshot is wrapped by the errors of UnmarshalBinary for data that is not a valid
-// snapshot of this version.
+// snapshot of this version or of version 1.
 var ErrSnapshot = errors.New("stream: invalid snapshot")
 
 // MarshalBinary returns a snapshot of the whole state of a: its configuration, the
@@ -25,7 +29,8 @@ var ErrSnapshot = errors.New("stream: invalid snapshot")
 // deterministic: the same state gives the same bytes. UnmarshalBinary restores it, after
 // which Push gives the same analyses as a would. It never returns an error.
 func (a *Analyzer) MarshalBinary() ([]byte, error) {
-	e := encoder{b: make([]byte, 0, 256+8*(len(a.ring)+len(a.sc.refBuf)+8*a.nf+len(a.sc.hist)*(rarityBins+4)))}
+	e := encoder{b: make([]byte, 0, 256+8*(len(a.ring)+len(a.sc.refBuf)+8*a.nf+len(a.sc.hist)*(rarityBins+4))+
+		len(a.ctx)*(32+4*(contextCells+contextPrefixes)))}
 	e.b = append(e.b, snapshotMagic...)
 	e.b = append(e.b, snapshotVersion)
 
@@ -76,19 +81,38 @@ func (a *Analyzer) MarshalBinary() ([]byte, error) {
 		}
 	}
 	e.int(s.hold)
+	for f := range a.ctx {
+		m := &a.ctx[f]
+		e.int(m.seen)
+		e.b = append(e.b, m.last[:]...)
+		e.f64(m.weight)
+		for _, v := range m.seq {
+			e.f32(v)
+		}
+		for _, v := range m.prefix {
+			e.f32(v)
+		}
+		e.f64(a.ctxSur[f])
+	}
 	return e.b, nil
 }
 
 // UnmarshalBinary replaces the state of a with a snapshot made by MarshalBinary. It
 // returns an error wrapping ErrSnapshot, and leaves a unchanged, if data is not a valid
 // snapshot of this version. a may be a zero Analyzer.
+//
+// A snapshot of version 1 (before the contextual model) is accepted too: everything it
+// holds is restored and the contextual model of each field is relearnt from the recent
+// samples, so the analyses differ slightly from those of an uninterrupted stream until
+// the model has seen a few hundred samples.
 func (a *Analyzer) UnmarshalBinary(data []byte) error {
 	d := decoder{b: data}
 	if len(data) < len(snapshotMagic)+1 || string(data[:len(snapshotMagic)]) != snapshotMagic {
 		return fmt.Errorf("%w: bad magic", ErrSnapshot)
 	}
-	if v := data[len(snapshotMagic)]; v != snapshotVersion {
-		return fmt.Errorf("%w: version %d, want %d", ErrSnapshot, v, snapshotVersion)
+	version := data[len(snapshotMagic)]
+	if version != 1 && version != snapshotVersion {
+		return fmt.Errorf("%w: version %d, want 1 or %d", ErrSnapshot, version, snapshotVersion)
 	}
 	d.b = data[len(snapshotMagic)+1:]
 
@@ -140,6 +164,23 @@ func (a *Analyzer) UnmarshalBinary(data []byte) error {
 		}
 	}
 	s.hold = d.int()
+	if version > 1 && n.ref0 != nil && d.err == nil {
+		n.ctx = make([]contextModel, n.nf)
+		n.ctxSur = make([]float64, n.nf)
+		for f := range n.ctx {
+			m := &n.ctx[f]
+			m.seen = d.int()
+			copy(m.last[:], d.take(len(m.last)))
+			m.weight = d.f64()
+			for i := range m.seq {
+				m.seq[i] = d.f32()
+			}
+			for i := range m.prefix {
+				m.prefix[i] = d.f32()
+			}
+			n.ctxSur[f] = d.f64()
+		}
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("%d trailing bytes", len(d.b))
 	}
@@ -148,6 +189,9 @@ func (a *Analyzer) UnmarshalBinary(data []byte) error {
 	}
 	if d.err != nil {
 		return d.err
+	}
+	if version == 1 && n.ref0 != nil {
+		n.relearnContext() // from the samples, once they are known to be valid
 	}
 	a.adopt(n)
 	return nil
@@ -194,6 +238,31 @@ func (d *decoder) check(n *Analyzer) {
 			return
 		}
 	}
+	// Push's range check, applied to the samples kept: a window built from them cannot overflow.
+	for i, v := range n.ring {
+		if math.Abs(v) > MaxValue || (n.ref0 != nil && math.Abs(n.norm(v, i%n.nf)) > MaxValue) {
+			d.fail("sample %g out of range", v)
+			return
+		}
+	}
+	for f := range n.ctx {
+		m := &n.ctx[f]
+		ok := m.seen >= 0 && m.seen <= contextOrder && m.weight >= 1 && m.weight <= contextWeightLimit &&
+			finite(n.ctxSur[f]) && n.ctxSur[f] >= 0
+		for _, q := range m.last {
+			ok = ok && q < contextLevels
+		}
+		for _, c := range m.seq {
+			ok = ok && c >= 0 && c <= math.MaxFloat32
+		}
+		for _, c := range m.prefix {
+			ok = ok && c >= 0 && c <= math.MaxFloat32
+		}
+		if !ok {
+			d.fail("contextual model %d is inconsistent", f)
+			return
+		}
+	}
 	for i := range s.hist {
 		h := &s.hist[i]
 		if s.refBuf != nil {
@@ -214,10 +283,26 @@ func (d *decoder) check(n *Analyzer) {
 	}
 }
 
+// relearnContext builds the contextual models from the samples in the ring: the
+// decoding of a version 1 snapshot.
+func (a *Analyzer) relearnContext() {
+	a.ctx = make([]contextModel, a.nf)
+	a.ctxSur = make([]float64, a.nf)
+	p := make([]float64, a.nf)
+	for s := a.seen - int64(a.needed); s < a.seen; s++ {
+		for f := range p {
+			p[f] = a.sample(s, f)
+		}
+		a.learnContext(p)
+	}
+	clear(a.ctxSur)
+}
+
 type encoder struct{ b []byte }
 
 func (e *encoder) int(v int)     { e.b = binary.LittleEndian.AppendUint64(e.b, uint64(int64(v))) }
 func (e *encoder) f64(v float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v)) }
+func (e *encoder) f32(v float32) { e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(v)) }
 
 func (e *encoder) bool(v bool) {
 	if v {
@@ -261,6 +346,13 @@ func (d *decoder) take(n int) []byte {
 func (d *decoder) u64() uint64 {
 	if b := d.take(8); b != nil {
 		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (d *decoder) f32() float32 {
+	if b := d.take(4); b != nil {
+		return math.Float32frombits(binary.LittleEndian.Uint32(b))
 	}
 	return 0
 }

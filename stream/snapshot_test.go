@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -185,4 +187,33 @@ func FuzzUnmarshalBinary(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSnapshotVersion1 decodes a snapshot written before the contextual model
+// (testdata/snapshot_v1.bin: the default configuration after 700 samples of events):
+// the state is restored, the contextual model relearnt, and the analyzer goes on.
+func TestSnapshotVersion1(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "snapshot_v1.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a Analyzer
+	if err := a.UnmarshalBinary(b); err != nil {
+		t.Fatalf("UnmarshalBinary(version 1) = %v", err)
+	}
+	want := DefaultConfig()
+	want.Weights = Weights{Betti: 1, Entropy: 1, ML: 1.5} // the defaults of version 1
+	if a.Samples() != 700 || !reflect.DeepEqual(a.Config(), want) {
+		t.Fatalf("restored %d samples, config %+v; want 700, %+v", a.Samples(), a.Config(), want)
+	}
+	for i, p := range events(1000)[700:] {
+		res, ok, err := a.Push(p[:1])
+		if err != nil || !ok || !(res.Scores.Total >= 0 && res.Scores.Total <= 100) {
+			t.Fatalf("sample %d after restore: %+v, %v, %v", 700+i, res.Scores, ok, err)
+		}
+	}
+	s, _ := a.MarshalBinary()
+	if s[len(snapshotMagic)] != snapshotVersion {
+		t.Errorf("re-encoded as version %d, want %d", s[len(snapshotMagic)], snapshotVersion)
+	}
 }

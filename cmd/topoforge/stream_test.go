@@ -73,6 +73,7 @@ func TestStreamSession(t *testing.T) {
 	}
 	// Bad frames get an error and the session goes on.
 	for _, bad := range []string{`not json`, `{"type":"event"}`, `{"value":"abc"}`, `{"other":1}`, `{"value":1e999}`, `[1,2]`,
+		`{"value":1e200}`, `{"type":"event","payload":{"value":-1e150}}`, `{"value":.5}`,
 		`{"value":` + strings.Repeat("1", 20000) + `}`} {
 		if err := conn.WriteMessage(websocket.TextMessage, []byte(bad)); err != nil {
 			t.Fatal(err)
@@ -117,6 +118,18 @@ func TestStreamSession(t *testing.T) {
 	}
 	if buffering < 40 || n == 0 {
 		t.Fatalf("buffering frames %d, analyses %d", buffering, n)
+	}
+	// Mid-stream, a finite value too large to analyse is refused (it used to crash the stream
+	// actor: its distances overflowed) and the stream goes on.
+	if err := conn.WriteMessage(websocket.TextMessage, []byte(`{"value":1e200}`)); err != nil {
+		t.Fatal(err)
+	}
+	if f := readFrame(t, conn); f["type"] != "error" || f["error"].(map[string]any)["code"] != "VALIDATION_ERROR" {
+		t.Fatalf("out-of-range event = %v", f)
+	}
+	sendEvent(t, conn, 400, sine(400), false)
+	if f := readFrame(t, conn); f["type"] != "analysis" {
+		t.Fatalf("after the refused event: %v", f)
 	}
 	d := first["data"].(map[string]any)
 	for _, k := range []string{"is_anomaly", "anomaly_score", "scores", "betti_numbers", "topology_features"} {
