@@ -76,6 +76,9 @@ func Open(opts Options) (*Badger, error) {
 		WithSyncWrites(true).
 		WithLogger(slogAdapter{opts.Logger}).
 		WithMetricsEnabled(false).
+		// The Store has no read-modify-write transactions (actors own their keys and serialise
+		// their own updates), so Badger's conflict tracking would only cost time per key.
+		WithDetectConflicts(false).
 		WithNumVersionsToKeep(1)
 	if opts.MemTableSize > 0 {
 		bo = bo.WithMemTableSize(max(opts.MemTableSize, 8<<20))
