@@ -1,6 +1,9 @@
 package detect
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // attributor is implemented by models whose score splits over features.
 // attribute writes each feature's non-negative share of the score of x into
@@ -96,29 +99,63 @@ type scoreAttributor interface {
 
 // scoreAttribute is attribute and score in one walk of the trees: the row's
 // nodes are read once, which matters on the single-row detect path where the
-// trees are rarely all in cache. Leaf values are added in tree order, as
-// pathSum does, so the score is bit-identical to score(x).
+// trees are rarely all in cache. Like pathSum it walks four trees in lockstep
+// so that their independent node loads overlap. Leaf values are added in tree
+// order, as pathSum does, so the score is bit-identical to score(x).
 func (f *iforest) scoreAttribute(dst, x []float64) float64 {
 	clear(dst)
+	nb := unsafe.Pointer(unsafe.SliceData(f.nodes))
+	xb := unsafe.Pointer(unsafe.SliceData(x))
+	node := func(i int32) *ifNode { return (*ifNode)(unsafe.Add(nb, uintptr(i)*unsafe.Sizeof(ifNode{}))) }
 	var sum float64
-	for _, root := range f.roots {
-		i := root
-		var used [64]int32
-		k := 0
+	var u0, u1, u2, u3 [64]int32 // features split on along each path (depth <= 64, checked by decode)
+	credit := func(leaf int32, used []int32) {
+		sum += f.leaf[leaf]
+		w := 1 / math.Max(f.leaf[leaf], 1)
+		for _, j := range used {
+			dst[j] += w
+		}
+	}
+	roots := f.roots
+	t := 0
+	for ; t+4 <= len(roots); t += 4 {
+		i0, i1, i2, i3 := roots[t], roots[t+1], roots[t+2], roots[t+3]
+		var k0, k1, k2, k3 int
 		for s := 0; s < f.depth; s++ {
-			n := f.nodes[i]
+			// A leaf steps to itself (threshold +Inf) and records nothing.
+			n0, n1, n2, n3 := node(i0), node(i1), node(i2), node(i3)
+			u0[k0], u1[k1], u2[k2], u3[k3] = n0.feat, n1.feat, n2.feat, n3.feat
+			if n0.left != i0 {
+				k0++
+			}
+			if n1.left != i1 {
+				k1++
+			}
+			if n2.left != i2 {
+				k2++
+			}
+			if n3.left != i3 {
+				k3++
+			}
+			i0, i1, i2, i3 = step(nb, xb, i0), step(nb, xb, i1), step(nb, xb, i2), step(nb, xb, i3)
+		}
+		credit(i0, u0[:k0])
+		credit(i1, u1[:k1])
+		credit(i2, u2[:k2])
+		credit(i3, u3[:k3])
+	}
+	for ; t < len(roots); t++ {
+		i, k := roots[t], 0
+		for s := 0; s < f.depth; s++ {
+			n := node(i)
 			if n.left == i {
 				break
 			}
-			used[k] = n.feat
+			u0[k] = n.feat
 			k++
-			i = n.left + right(x[n.feat], n.thr)
+			i = step(nb, xb, i)
 		}
-		sum += f.leaf[i]
-		w := 1 / math.Max(f.leaf[i], 1)
-		for _, j := range used[:k] {
-			dst[j] += w
-		}
+		credit(i, u0[:k])
 	}
 	return math.Exp2(-sum / f.norm)
 }
