@@ -105,18 +105,21 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 		}
 		total += in.s
 	}
-	order := make([]colSurprise, 0, len(info))
+	// Rank the columns by surprise (stable: ties keep the column order), sorting indices
+	// rather than the records.
+	var idxBuf [32]int
+	idx := idxBuf[:0]
 	var missing []colSurprise
-	for _, in := range info {
-		if in.missing {
-			missing = append(missing, in)
-		} else if in.s > 0 {
-			order = append(order, in)
+	for j := range info {
+		if info[j].missing {
+			missing = append(missing, info[j])
+		} else if info[j].s > 0 {
+			idx = append(idx, j)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b colSurprise) int { return cmp.Compare(b.s, a.s) })
-	if len(order) > maxExplained {
-		order = order[:maxExplained]
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(info[b].s, info[a].s) })
+	if len(idx) > maxExplained {
+		idx = idx[:maxExplained]
 	}
 	var b strings.Builder
 	if anomalous {
@@ -126,9 +129,10 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 	}
 	b.WriteString(strconv.FormatFloat(q, 'f', 3, 64))
 	b.WriteString(")")
-	contribs := make([]Contribution, 0, len(order)+len(missing))
+	contribs := make([]Contribution, 0, len(idx)+len(missing))
 	phrases := 0
-	for _, in := range order {
+	for _, j := range idx {
+		in := info[j]
 		w := 0.0
 		if total > 0 {
 			w = in.s / total
