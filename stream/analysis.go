@@ -11,8 +11,8 @@ import (
 // slices alias the Analyzer's buffers: they are valid until the next call of a method of
 // the Analyzer; copy them to keep them.
 type Analysis struct {
-	// IsAnomaly reports Scores.Total >= Config.AnomalyThreshold. It is false during the
-	// warmup and while alerts are suppressed after an alert.
+	// IsAnomaly reports Scores.Total >= Config.AnomalyThreshold. It is false while alerts
+	// are suppressed after an alert; during the warmup only the early detector can set it.
 	IsAnomaly bool
 	// AnomalyScore equals Scores.Total.
 	AnomalyScore float64
@@ -30,8 +30,10 @@ type Analysis struct {
 	// Landscape is the first persistence landscape of the highest computed homology
 	// dimension, in scale units, on LandscapeResolution points spanning the finite bars.
 	Landscape Landscape
-	// Warmup reports that the window fell in the warmup, so its scores are 0. It is not
-	// part of the wire format of AppendJSON.
+	// Warmup reports that the window fell in the warmup: the component scores are 0 and
+	// Total is the score of the early detector, which only flags samples far outside the
+	// range of all earlier ones (see the package documentation). It is not part of the
+	// wire format of AppendJSON.
 	Warmup bool
 	// Sample is the number of samples pushed so far, including the one that completed
 	// this window. It is not part of the wire format of AppendJSON.

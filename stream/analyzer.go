@@ -53,6 +53,8 @@ type Analyzer struct {
 	ctx    []contextModel // per field, from the first window
 	ctxSur []float64      // per field: largest contextual surprise since the last analysed window
 
+	early earlyRange // the warmup's detector, from the first sample
+
 	sw   *tda.SlidingWindow // nil until needed: see Release
 	pt   []float64          // the embedded point being pushed
 	topo topology
@@ -84,6 +86,7 @@ func newAnalyzer(cfg Config, t tuning) *Analyzer {
 	a.needed = cfg.WindowSize + (a.d-1)*a.tmax
 	a.ring = make([]float64, a.needed*a.nf)
 	a.feat = make([]float64, nTopo+nStat*a.nf)
+	a.early = newEarlyRange(a.nf)
 	warmWindows := max(cfg.Warmup-a.needed, 0)/cfg.Stride + 1
 	a.sc = newScorer(t, a.nf, warmWindows/t.refWindows)
 	return a
@@ -153,6 +156,7 @@ func (a *Analyzer) Push(point []float64) (Analysis, bool, error) {
 	}
 	cap := int64(len(a.ring) / a.nf)
 	copy(a.ring[int(a.seen%cap)*a.nf:], point)
+	a.early.push(point, a.seen, a.needed-1)
 	a.seen++
 	switch {
 	case a.seen < int64(a.needed):
@@ -316,6 +320,7 @@ func (a *Analyzer) adopt(n *Analyzer) {
 	a.needed, a.seen, a.ring = n.needed, n.seen, n.ring
 	a.ref0, a.refScale, a.centre, a.dev = n.ref0, n.refScale, n.centre, n.dev
 	a.ctx, a.ctxSur = n.ctx, n.ctxSur
+	a.early = n.early
 	a.feat, a.sc = n.feat, n.sc
 	a.Release()
 }
@@ -343,8 +348,12 @@ func (a *Analyzer) analyse() Analysis {
 	a.statistics()
 
 	comp, total := a.sc.observe(a.feat, a.contextSurprise(), a.cfg.Weights)
+	early := a.early.take()
 	if a.seen <= int64(a.cfg.Warmup) || !a.sc.ready() {
+		// Only the early detector speaks: see earlyRange.
 		out.Warmup = true
+		total, alert := a.sc.alert(early, a.cfg.AnomalyThreshold, a.cfg.Stride)
+		out.Scores.Total, out.AnomalyScore, out.IsAnomaly = total, total, alert
 		return out
 	}
 	total, alert := a.sc.alert(total, a.cfg.AnomalyThreshold, a.cfg.Stride)

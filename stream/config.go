@@ -141,8 +141,9 @@ type Config struct {
 	// order. Default ["value"].
 	Fields []string `json:"fields"`
 	// Warmup is the number of samples, from the first one, during which windows are
-	// analysed and learnt from but never scored (their scores are 0), in [0, MaxWarmup].
-	// Default 400.
+	// analysed and learnt from but not scored by the method (their component scores are
+	// 0; only the early detector, for samples far outside the range of all earlier ones,
+	// sets Total), in [0, MaxWarmup]. Default 400.
 	Warmup int `json:"warmup"`
 }
 

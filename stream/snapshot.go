@@ -13,15 +13,18 @@ import (
 // which gives the same diagrams.
 //
 // Version 2 appends the contextual model of each field (once the first window is full)
-// after the suppression counter. Version 1, without it, is still decoded: the contextual
-// models are then relearnt from the recent samples.
+// after the suppression counter. Version 3 appends, after that, the range of each field
+// and the pending score of the early detector (see earlyRange). Versions 1 and 2 are
+// still decoded: the contextual models of version 1 are relearnt from the recent samples,
+// and the ranges of both from the samples if they are all still held, else set to
+// (-Inf, +Inf), which keeps the early detector silent for the rest of the warmup.
 const (
 	snapshotMagic   = "TFSA"
-	snapshotVersion = 2
+	snapshotVersion = 3
 )
 
 // ErrSnapshot is wrapped by the errors of UnmarshalBinary for data that is not a valid
-// snapshot of this version or of version 1.
+// snapshot of this version or of versions 1 and 2.
 var ErrSnapshot = errors.New("stream: invalid snapshot")
 
 // MarshalBinary returns a snapshot of the whole state of a: its configuration, the
@@ -30,7 +33,7 @@ var ErrSnapshot = errors.New("stream: invalid snapshot")
 // which Push gives the same analyses as a would. It never returns an error.
 func (a *Analyzer) MarshalBinary() ([]byte, error) {
 	e := encoder{b: make([]byte, 0, 256+8*(len(a.ring)+len(a.sc.refBuf)+8*a.nf+len(a.sc.hist)*(rarityBins+4))+
-		len(a.ctx)*(32+4*(contextCells+contextPrefixes)))}
+		len(a.ctx)*(32+4*(contextCells+contextPrefixes))+16*a.nf+32)}
 	e.b = append(e.b, snapshotMagic...)
 	e.b = append(e.b, snapshotVersion)
 
@@ -94,25 +97,30 @@ func (a *Analyzer) MarshalBinary() ([]byte, error) {
 		}
 		e.f64(a.ctxSur[f])
 	}
+	e.f64s(a.early.lo)
+	e.f64s(a.early.hi)
+	e.f64(a.early.score)
 	return e.b, nil
 }
 
 // UnmarshalBinary replaces the state of a with a snapshot made by MarshalBinary. It
 // returns an error wrapping ErrSnapshot, and leaves a unchanged, if data is not a valid
-// snapshot of this version. a may be a zero Analyzer.
+// snapshot of this version or of versions 1 and 2. a may be a zero Analyzer.
 //
 // A snapshot of version 1 (before the contextual model) is accepted too: everything it
 // holds is restored and the contextual model of each field is relearnt from the recent
 // samples, so the analyses differ slightly from those of an uninterrupted stream until
-// the model has seen a few hundred samples.
+// the model has seen a few hundred samples. Snapshots of versions 1 and 2 (before the
+// early detector) restore its ranges from the recent samples when no sample is missing
+// from them; otherwise the early detector stays silent until the end of the warmup.
 func (a *Analyzer) UnmarshalBinary(data []byte) error {
 	d := decoder{b: data}
 	if len(data) < len(snapshotMagic)+1 || string(data[:len(snapshotMagic)]) != snapshotMagic {
 		return fmt.Errorf("%w: bad magic", ErrSnapshot)
 	}
 	version := data[len(snapshotMagic)]
-	if version != 1 && version != snapshotVersion {
-		return fmt.Errorf("%w: version %d, want 1 or %d", ErrSnapshot, version, snapshotVersion)
+	if version < 1 || version > snapshotVersion {
+		return fmt.Errorf("%w: version %d, want 1 to %d", ErrSnapshot, version, snapshotVersion)
 	}
 	d.b = data[len(snapshotMagic)+1:]
 
@@ -181,6 +189,11 @@ func (a *Analyzer) UnmarshalBinary(data []byte) error {
 			n.ctxSur[f] = d.f64()
 		}
 	}
+	if version >= 3 {
+		d.f64sInto(n.early.lo)
+		d.f64sInto(n.early.hi)
+		n.early.score = d.f64()
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("%d trailing bytes", len(d.b))
 	}
@@ -192,6 +205,9 @@ func (a *Analyzer) UnmarshalBinary(data []byte) error {
 	}
 	if version == 1 && n.ref0 != nil {
 		n.relearnContext() // from the samples, once they are known to be valid
+	}
+	if version < 3 {
+		n.relearnRange()
 	}
 	a.adopt(n)
 	return nil
@@ -242,6 +258,19 @@ func (d *decoder) check(n *Analyzer) {
 	for i, v := range n.ring {
 		if math.Abs(v) > MaxValue || (n.ref0 != nil && math.Abs(n.norm(v, i%n.nf)) > MaxValue) {
 			d.fail("sample %g out of range", v)
+			return
+		}
+	}
+	e := &n.early
+	if !finite(e.score) || e.score < 0 || e.score > 100 {
+		d.fail("early score %g out of [0, 100]", e.score)
+		return
+	}
+	for f := range e.lo {
+		lo, hi := e.lo[f], e.hi[f]
+		known := finite(lo, hi) && lo <= hi && math.Abs(lo) <= MaxValue && math.Abs(hi) <= MaxValue
+		if !known && !(math.IsInf(lo, -1) && math.IsInf(hi, 1)) {
+			d.fail("range [%g, %g] of field %d", lo, hi, f)
 			return
 		}
 	}
@@ -296,6 +325,28 @@ func (a *Analyzer) relearnContext() {
 		a.learnContext(p)
 	}
 	clear(a.ctxSur)
+}
+
+// relearnRange sets the ranges of the early detector from the samples in the ring when
+// they are all the samples of the stream, else to (-Inf, +Inf): the decoding of a
+// snapshot of version 1 or 2.
+func (a *Analyzer) relearnRange() {
+	e := &a.early
+	if a.seen > int64(len(a.ring)/a.nf) {
+		for f := range e.lo {
+			e.lo[f], e.hi[f] = math.Inf(-1), math.Inf(1)
+		}
+		return
+	}
+	for s := range a.seen {
+		for f := range e.lo {
+			v := a.sample(s, f)
+			if s == 0 {
+				e.lo[f], e.hi[f] = v, v
+			}
+			e.lo[f], e.hi[f] = math.Min(e.lo[f], v), math.Max(e.hi[f], v)
+		}
+	}
 }
 
 type encoder struct{ b []byte }

@@ -217,3 +217,43 @@ func TestSnapshotVersion1(t *testing.T) {
 		t.Errorf("re-encoded as version %d, want %d", s[len(snapshotMagic)], snapshotVersion)
 	}
 }
+
+// TestSnapshotVersion2 decodes a snapshot written before the early detector
+// (testdata/snapshot_v2.bin: the default configuration after 300 samples of events, in
+// the warmup): the early detector, whose range is unknown, stays silent until the end of
+// the warmup, and from then on the analyses are those of an uninterrupted analyzer.
+func TestSnapshotVersion2(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "snapshot_v2.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a Analyzer
+	if err := a.UnmarshalBinary(b); err != nil {
+		t.Fatalf("UnmarshalBinary(version 2) = %v", err)
+	}
+	if a.Samples() != 300 || !reflect.DeepEqual(a.Config(), DefaultConfig()) {
+		t.Fatalf("restored %d samples, config %+v; want 300, %+v", a.Samples(), a.Config(), DefaultConfig())
+	}
+	ev := events(1000)
+	want := MustAnalyzer(t, DefaultConfig())
+	for _, p := range ev[:300] {
+		want.Push(p[:1])
+	}
+	for i, p := range ev[300:] {
+		r1, _, err1 := want.Push(p[:1])
+		r2, _, err2 := a.Push(p[:1])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("sample %d: %v, %v", 300+i, err1, err2)
+		}
+		if r2.Warmup && r2.Scores != (Scores{}) {
+			t.Fatalf("sample %d: warmup scores %+v after a version 2 restore, want 0", 300+i, r2.Scores)
+		}
+		if !r2.Warmup && (r1.Scores != r2.Scores || r1.IsAnomaly != r2.IsAnomaly) {
+			t.Fatalf("sample %d: scores %+v, want %+v", 300+i, r2.Scores, r1.Scores)
+		}
+	}
+	s, _ := a.MarshalBinary()
+	if s[len(snapshotMagic)] != snapshotVersion {
+		t.Errorf("re-encoded as version %d, want %d", s[len(snapshotMagic)], snapshotVersion)
+	}
+}
