@@ -106,8 +106,10 @@ func (w *resultWriter) loop() {
 	}()
 	var last time.Time
 	for first := range w.queue {
-		if wait := w.interval - time.Since(last); wait > 0 {
-			time.Sleep(wait) // requests keep queueing meanwhile
+		if w.interval > 0 && !last.IsZero() { // (a negative interval minus a huge Since overflows)
+			if wait := w.interval - time.Since(last); wait > 0 {
+				time.Sleep(wait) // requests keep queueing meanwhile
+			}
 		}
 		batch := w.fill(append(make([]*writeReq, 0, 64), first))
 		inflight <- struct{}{}

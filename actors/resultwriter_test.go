@@ -1,0 +1,47 @@
+package actors
+
+import (
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/topoforge/topoforge/persistence"
+)
+
+// TestResultWriterIntervals commits through the result writer with no interval, a negative one
+// (none) and a positive one: every request's callback runs, in a bounded time.
+func TestResultWriterIntervals(t *testing.T) {
+	for _, iv := range []time.Duration{0, -time.Millisecond, 3 * time.Millisecond} {
+		s, err := persistence.Open(persistence.SmallOptions(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newResultWriter(s, slog.Default(), 0, iv)
+		done := make(chan error, 100)
+		start := time.Now()
+		for i := range 100 {
+			k := []byte(fmt.Sprintf("k%03d", i))
+			w.submit(&writeReq{keys: [][]byte{k}, vals: [][]byte{k}, cb: func(err error) { done <- err }})
+			if i%10 == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		for range 100 {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("interval %v: %v", iv, err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("interval %v: a request was never committed", iv)
+			}
+		}
+		w.close()
+		if v, found, err := s.Get([]byte("k099")); err != nil || !found || string(v) != "k099" {
+			t.Errorf("interval %v: k099 = %q %v %v", iv, v, found, err)
+		}
+		t.Logf("interval %v: 100 requests in %v", iv, time.Since(start))
+		_ = s.Close()
+	}
+}
