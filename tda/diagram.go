@@ -85,8 +85,16 @@ func compareBars(a, b Bar) int {
 	return cmp.Compare(a.Death, b.Death)
 }
 
-// sortBars sorts bars in place by (Birth, Death) without allocating.
+// sortBars sorts bars in place by (Birth, Death) without allocating. H0 bars come sorted
+// from Kruskal's order, so it first checks whether there is anything to do.
 func sortBars(bars []Bar) {
+	sorted := true
+	for i := 1; i < len(bars) && sorted; i++ {
+		sorted = compareBars(bars[i-1], bars[i]) <= 0
+	}
+	if sorted {
+		return
+	}
 	if len(bars) <= 16 {
 		for i := 1; i < len(bars); i++ {
 			for j := i; j > 0 && compareBars(bars[j], bars[j-1]) < 0; j-- {

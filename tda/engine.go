@@ -27,12 +27,12 @@ const maxVertices = 1 << 16
 type engine struct {
 	n, words, maxDim int
 
-	val    []float64 // val[r]: length of the edge of rank r
-	ea, eb []int32   // endpoints of the edge of rank r, ea[r] > eb[r]
+	val  []float64 // val[r]: length of the edge of rank r
+	ends []uint32  // endpoints a<<16 | b of the edge of rank r, a > b
 
-	rk     []int32  // n*n: rank of edge {i, j}; stale unless the edge is in adj
-	adj    []uint64 // n*words bitsets: neighbours within the threshold
+	rk     []int32  // n*n: rank of edge {i, j}; stale unless the edge is in adj (MaxDim >= 1)
 	low    []uint64 // n*words bitsets: neighbours by edges of rank below the current one
+	adj    []uint64 // n*words bitsets: neighbours within the threshold; low once firstPass is done
 	parent []int32  // union–find forest for H0
 	appJ   []int32  // per edge rank: third vertex of its apparent cofacet, -1 if none
 
@@ -48,6 +48,7 @@ type engine struct {
 	vwork, vflat []uint64  // working reduction column; stored reduction columns, flattened
 	vstart       []int32   // column i of the reduction matrix is vflat[vstart[i]:vstart[i+1]]
 	piv          pivotMap  // pivot key -> column index
+	cb           cobound   // state of the coboundary being enumerated
 	verts        [MaxHomologyDim + 2]int32
 
 	bars [MaxHomologyDim + 1][]Bar
@@ -64,20 +65,20 @@ func (e *engine) rankOf(k uint64) int32 { return int32(k >> e.ib) }
 func (e *engine) indexOf(k uint64) int64 { return int64(e.imask - k&e.imask) }
 
 // run computes the diagram of the complex on n vertices whose edges within the threshold
-// are (ea[r], eb[r]) with length val[r], r in rank order. The result aliases e's buffers.
-func (e *engine) run(n, maxDim int, val []float64, ea, eb []int32) (Diagram, error) {
+// are {ends[r]>>16, ends[r]&0xffff} with length val[r], r in rank order. The result
+// aliases e's buffers.
+func (e *engine) run(n, maxDim int, val []float64, ends []uint32) (Diagram, error) {
 	if n > maxVertices {
 		return nil, fmt.Errorf("%d points, at most %d: %w", n, maxVertices, ErrTooManyPoints)
 	}
 	e.n, e.maxDim = n, maxDim
-	e.val, e.ea, e.eb = val, ea, eb
+	e.val, e.ends = val, ends[:len(val)]
 	if err := e.setKeys(); err != nil {
 		return nil, err
 	}
 	for k := range e.bars {
 		e.bars[k] = e.bars[k][:0]
 	}
-	e.buildMatrices()
 	e.firstPass()
 	if maxDim >= 1 {
 		// Columns were found in increasing rank; reduce them in reverse filtration order.
@@ -149,58 +150,116 @@ func binomial(v, k int) int64 {
 	return r
 }
 
-// buildMatrices fills the rank matrix and the adjacency bitsets from the edge list. Only
-// the entries of edges are written: rk is read only where adj has a bit.
-func (e *engine) buildMatrices() {
-	n := e.n
-	w := (n + 63) >> 6
-	e.words = w
-	e.rk = grow(e.rk, n*n)
-	rk := e.rk
-	if e.maxDim == 0 {
-		for r := range e.val {
-			a, b := int(e.ea[r]), int(e.eb[r])
-			rk[a*n+b], rk[b*n+a] = int32(r), int32(r)
-		}
-		return
-	}
-	e.adj = grow(e.adj, n*w)
-	adj := e.adj
-	clear(adj)
-	for r := range e.val {
-		a, b := int(e.ea[r]), int(e.eb[r])
-		rk[a*n+b], rk[b*n+a] = int32(r), int32(r)
-		adj[a*w+b>>6] |= 1 << (b & 63)
-		adj[b*w+a>>6] |= 1 << (a & 63)
-	}
-}
+// endpoints decodes a packed edge a<<16 | b.
+func endpoints(x uint32) (a, b int) { return int(x >> 16), int(x & 0xffff) }
 
 // firstPass walks the edges in rank order once. It computes H0 by union–find (Kruskal),
 // and finds the apparent pairs of edges and triangles with the bitsets of lower neighbours:
 // when edge e = {a, b} of rank r is reached, low[a] & low[b] holds exactly the vertices j
 // for which the triangle {a, b, j} has rank r. If there is one, e is the youngest facet of
 // the triangle with the largest such j, which is e's oldest cofacet: an apparent pair of
-// zero persistence, so e is not a column. Otherwise, if e does not merge two components,
-// e is a column of dimension 1. For H2 the triangles of rank r are treated alike.
+// zero persistence, so e is not a column (nor does it merge components: j joins a and b
+// already). Otherwise, if e does not merge two components, e is a column of dimension 1.
+// For H2 the triangles of rank r are treated alike.
+//
+// With MaxDim >= 1 it also fills the rank matrix, and leaves low holding every edge: the
+// adjacency bitsets that the reduction enumerates coboundaries with.
 func (e *engine) firstPass() {
-	n, w := e.n, e.words
+	n := e.n
+	w := (n + 63) >> 6
+	e.words = w
 	e.parent = grow(e.parent, n)
 	for i := range e.parent {
 		e.parent[i] = int32(i)
 	}
-	e.appJ = grow(e.appJ, len(e.val))
 	e.cols = e.cols[:0]
 	e.tris = e.tris[:0]
-	if e.maxDim >= 1 {
-		e.low = grow(e.low, n*w)
-		clear(e.low)
-	}
 	h0 := e.bars[0]
 	components := n
+	if e.maxDim == 0 {
+		// H0 only: union–find until the complex is connected; no matrix is needed.
+		for r := 0; r < len(e.val) && components > 1; r++ {
+			a, b := endpoints(e.ends[r])
+			if ra, rb := e.find(a), e.find(b); ra != rb {
+				e.parent[ra] = int32(rb)
+				components--
+				if e.val[r] > 0 {
+					h0 = append(h0, Bar{0, e.val[r]})
+				}
+			}
+		}
+	} else {
+		e.rk = grow(e.rk, n*n)
+		e.appJ = grow(e.appJ, len(e.val))
+		e.low = grow(e.low, n*w)
+		clear(e.low)
+		if e.maxDim == 1 && w == 1 {
+			h0, components = e.firstPassWord(h0)
+		} else {
+			h0, components = e.firstPassWide(h0)
+		}
+		e.adj = e.low
+	}
+	for range components {
+		h0 = append(h0, Bar{0, math.Inf(1)})
+	}
+	e.bars[0] = h0
+}
+
+// firstPassWord is firstPass for H0 and H1 on up to 64 points (a streaming window): one
+// word per bitset. It returns the finite H0 bars appended to h0 and the number of
+// components left.
+func (e *engine) firstPassWord(h0 []Bar) ([]Bar, int) {
+	n := e.n
+	components := n
+	low, rk, parent := e.low[:n], e.rk[:n*n], e.parent[:n]
+	val := e.val
+	ends, appJ := e.ends[:len(val)], e.appJ[:len(val)]
+	b2 := e.binom[2][:n]
+	for r, x := range ends {
+		a, b := endpoints(x)
+		rk[a*n+b], rk[b*n+a] = int32(r), int32(r)
+		la, lb := low[a], low[b]
+		low[a], low[b] = la|1<<b, lb|1<<a
+		if m := la & lb; m != 0 {
+			appJ[r] = int32(63 - bits.LeadingZeros64(m))
+			continue
+		}
+		appJ[r] = -1
+		if components > 1 {
+			ra, rb := int32(a), int32(b)
+			for parent[ra] != ra {
+				parent[ra] = parent[parent[ra]]
+				ra = parent[ra]
+			}
+			for parent[rb] != rb {
+				parent[rb] = parent[parent[rb]]
+				rb = parent[rb]
+			}
+			if ra != rb {
+				parent[ra] = rb
+				components--
+				if val[r] > 0 {
+					h0 = append(h0, Bar{0, val[r]})
+				}
+				continue
+			}
+		}
+		e.cols = append(e.cols, e.key(int32(r), b2[a]+int64(b)))
+	}
+	return h0, components
+}
+
+// firstPassWide is firstPass for any number of points and MaxDim >= 1.
+func (e *engine) firstPassWide(h0 []Bar) ([]Bar, int) {
+	n, w := e.n, e.words
+	components := n
+	rk := e.rk
 	r := 0
 	// H0: union–find until the complex is connected; after that no edge merges.
 	for ; r < len(e.val) && components > 1; r++ {
-		a, b := int(e.ea[r]), int(e.eb[r])
+		a, b := endpoints(e.ends[r])
+		rk[a*n+b], rk[b*n+a] = int32(r), int32(r)
 		e.appJ[r] = -1
 		if ra, rb := e.find(a), e.find(b); ra != rb {
 			e.parent[ra] = int32(rb)
@@ -208,41 +267,20 @@ func (e *engine) firstPass() {
 			if e.val[r] > 0 {
 				h0 = append(h0, Bar{0, e.val[r]})
 			}
-		} else if e.maxDim >= 1 {
+		} else {
 			e.apparentEdge(int32(r), a, b)
 		}
-		if e.maxDim >= 1 {
-			e.low[a*w+b>>6] |= 1 << (b & 63)
-			e.low[b*w+a>>6] |= 1 << (a & 63)
-		}
+		e.low[a*w+b>>6] |= 1 << (b & 63)
+		e.low[b*w+a>>6] |= 1 << (a & 63)
 	}
-	switch {
-	case e.maxDim == 1 && w == 1:
-		// Up to 64 points (a streaming window): one word per bitset.
-		low := e.low[:n]
-		for ; r < len(e.val); r++ {
-			a, b := e.ea[r], e.eb[r]
-			if m := low[a] & low[b]; m != 0 {
-				e.appJ[r] = int32(63 - bits.LeadingZeros64(m))
-			} else {
-				e.appJ[r] = -1
-				e.cols = append(e.cols, e.key(int32(r), e.binom[2][a]+int64(b)))
-			}
-			low[a] |= 1 << b
-			low[b] |= 1 << a
-		}
-	case e.maxDim >= 1:
-		for ; r < len(e.val); r++ {
-			a, b := int(e.ea[r]), int(e.eb[r])
-			e.apparentEdge(int32(r), a, b)
-			e.low[a*w+b>>6] |= 1 << (b & 63)
-			e.low[b*w+a>>6] |= 1 << (a & 63)
-		}
+	for ; r < len(e.val); r++ {
+		a, b := endpoints(e.ends[r])
+		rk[a*n+b], rk[b*n+a] = int32(r), int32(r)
+		e.apparentEdge(int32(r), a, b)
+		e.low[a*w+b>>6] |= 1 << (b & 63)
+		e.low[b*w+a>>6] |= 1 << (a & 63)
 	}
-	for range components {
-		h0 = append(h0, Bar{0, math.Inf(1)})
-	}
-	e.bars[0] = h0
+	return h0, components
 }
 
 // apparentEdge classifies the non-merging edge {a, b} of rank r (see firstPass).

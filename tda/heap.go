@@ -14,24 +14,30 @@ import (
 type radixHeap struct {
 	last    uint64
 	size    int
-	buckets [65][]uint64
+	used    uint64       // bit i (i >= 1) is set if bucket i may be non-empty
+	buckets [64][]uint64 // keys < 1<<63, so two differ below bit 63
 }
 
 // reset empties the heap and allows any key again.
 func (h *radixHeap) reset() {
-	for i := range h.buckets {
+	h.buckets[0] = h.buckets[0][:0]
+	for u := h.used; u != 0; u &= u - 1 {
+		i := bits.TrailingZeros64(u)
 		h.buckets[i] = h.buckets[i][:0]
 	}
-	h.last, h.size = 0, 0
+	h.last, h.size, h.used = 0, 0, 0
 }
 
 // pushAll pushes keys, each >= the last pivot.
 func (h *radixHeap) pushAll(keys []uint64) {
 	last := h.last
+	used := h.used
 	for _, k := range keys {
 		i := bits.Len64(k ^ last)
 		h.buckets[i] = append(h.buckets[i], k)
+		used |= 1 << i
 	}
+	h.used = used
 	h.size += len(keys)
 }
 
@@ -48,15 +54,17 @@ func (h *radixHeap) pivot() uint64 {
 			h.size -= len(b0)
 			h.buckets[0] = b0[:0]
 		}
-		i := 1
-		for i < len(h.buckets) && len(h.buckets[i]) == 0 {
-			i++
+		u := h.used &^ 1 // bucket 0 is looked at above
+		for u != 0 && len(h.buckets[bits.TrailingZeros64(u)]) == 0 {
+			u &= u - 1 // emptied by compact
 		}
-		if i == len(h.buckets) {
+		h.used = u
+		if u == 0 {
 			return noKey
 		}
 		// The smallest key of the first non-empty bucket is the next minimum; its keys
 		// agree with it above bit i-1, so they all move to lower buckets.
+		i := bits.TrailingZeros64(u)
 		b := h.buckets[i]
 		m := b[0]
 		for _, k := range b[1:] {
@@ -66,10 +74,13 @@ func (h *radixHeap) pivot() uint64 {
 		}
 		h.last = m
 		h.buckets[i] = b[:0]
+		used := u &^ (1 << i)
 		for _, k := range b {
 			j := bits.Len64(k ^ m)
 			h.buckets[j] = append(h.buckets[j], k)
+			used |= 1 << j
 		}
+		h.used = used
 	}
 }
 

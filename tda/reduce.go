@@ -135,7 +135,7 @@ func (e *engine) isFree(p uint64, k int) bool {
 // vertex j above p's remaining vertex makes a cofacet f+j of rank r.
 func (e *engine) apparentFacet(p uint64, k int) uint64 {
 	r := e.rankOf(p)
-	x, y := int(e.ea[r]), int(e.eb[r])
+	x, y := endpoints(e.ends[r])
 	if k == 1 {
 		// The edge {x, y} has one apparent cofacet, {x, y, appJ[r]}: compare indices.
 		j := int(e.appJ[r])
@@ -181,15 +181,19 @@ func (e *engine) apparentFacet(p uint64, k int) uint64 {
 // noKey if there is none.
 func (e *engine) coboundary(dst []uint64, s uint64, k int, floor, limit uint64) ([]uint64, uint64) {
 	r := e.rankOf(s)
-	dst = slices.Grow(dst, e.n)
-	c := cobound{dst: dst, min: noKey, r: r, floor: floor, limit: limit, ib: e.ib, imask: e.imask}
+	// The state lives in e: a fresh cobound literal would be zeroed on every call.
+	c := &e.cb
+	c.dst, c.min, c.r, c.floor, c.limit, c.ib, c.imask = slices.Grow(dst, e.n), noKey, r, floor, limit, e.ib, e.imask
 	if k == 1 {
-		e.edgeCoboundary(&c, int(e.ea[r]), int(e.eb[r]))
+		a, b := endpoints(e.ends[r])
+		e.edgeCoboundary(c, a, b)
 	} else {
 		vs := e.vertices(e.indexOf(s), 2)
-		e.triangleCoboundary(&c, int(vs[0]), int(vs[1]), int(vs[2]))
+		e.triangleCoboundary(c, int(vs[0]), int(vs[1]), int(vs[2]))
 	}
-	return c.dst, c.min
+	dst = c.dst
+	c.dst = nil
+	return dst, c.min
 }
 
 // pushCoboundary pushes the keys in (floor, limit] of the coboundary of s onto the heap.
@@ -248,16 +252,36 @@ func (c *cobound) edgeRange(lo, hi int, row []int64, base int64) {
 	if lo >= hi {
 		return
 	}
+	// Locals, not c's fields, in the loop: the compiler keeps them in registers. Every key
+	// is written and kept only if in (floor, limit], without a branch: about half of them
+	// are below floor, in no predictable pattern. dst has room for one per vertex.
 	ra, rb, aa, ab := c.ra, c.rb, c.aa, c.ab
+	mn, r, floor, ib, imask := c.min, c.r, c.floor, c.ib, c.imask
+	span := c.span()
+	buf, k := c.dst[:cap(c.dst)], len(c.dst)
 	for wi := lo >> 6; wi <= (hi-1)>>6; wi++ {
 		x := aa[wi] & ab[wi] & rangeMask(wi, lo, hi)
 		for x != 0 {
 			j := wi<<6 | bits.TrailingZeros64(x)
 			x &= x - 1
-			rr := max(c.r, ra[j], rb[j])
-			c.add(uint64(rr)<<c.ib | (c.imask - uint64(base+row[j])))
+			rr := max(r, ra[j], rb[j])
+			key := uint64(rr)<<ib | (imask - uint64(base+row[j]))
+			buf[k] = key
+			_, in := bits.Sub64(key-floor-1, span, 0) // 1 iff floor < key <= limit
+			k += int(in)
+			mn = minKey(mn, key)
 		}
 	}
+	c.dst, c.min = buf[:k], mn
+}
+
+// span returns limit-floor, 0 if limit < floor: key is in (floor, limit] if and only if
+// key-floor-1 < span as unsigned numbers.
+func (c *cobound) span() uint64 {
+	if c.limit < c.floor {
+		return 0
+	}
+	return c.limit - c.floor
 }
 
 // triangleRange enumerates the common neighbours j in [lo, hi) of a triangle's vertices.

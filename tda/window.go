@@ -1,6 +1,7 @@
 package tda
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -42,12 +43,13 @@ type SlidingWindow struct {
 	m      int       // points in the window
 	next   int       // slot of the next point: the oldest one once the window is full
 
-	ecc    []float64 // per slot: largest distance to another point of the window
-	sv     []float64 // lengths of the window's edges, sorted
-	sa, sb []int32   // their endpoints (slots), sa > sb
-	tv     []float64 // the next sorted list, built from sv/sa/sb and fresh, then swapped
-	ta, tb []int32
-	fresh  []edgeRec // the new point's edges
+	ecc   []float64 // per slot: largest distance to another point of the window
+	sv    []float64 // lengths of the window's edges, sorted
+	se    []uint32  // their endpoints (slots) a<<16 | b, a > b
+	tv    []float64 // the next sorted list, built from sv/se and fresh, then swapped
+	te    []uint32
+	fresh []edgeRec // the new point's edges
+	gone  int       // the number of edges of the evicted point, 0 if none
 
 	samples []float64 // ring of the last (Dim-1)*Delay+1 samples
 	seen    int       // samples pushed since Reset
@@ -58,7 +60,7 @@ type SlidingWindow struct {
 
 type edgeRec struct {
 	v    float64
-	a, b int32
+	ends uint32 // a<<16 | b, a > b
 }
 
 // NewSlidingWindow returns an empty window. It returns an error if cfg.Points or cfg.Dim
@@ -80,12 +82,10 @@ func NewSlidingWindow(cfg WindowConfig) (*SlidingWindow, error) {
 		coords:  make([]float64, w*d),
 		dist:    make([]float64, w*w),
 		ecc:     make([]float64, w),
-		sv:      make([]float64, 0, w*(w-1)/2),
-		sa:      make([]int32, 0, w*(w-1)/2),
-		sb:      make([]int32, 0, w*(w-1)/2),
-		tv:      make([]float64, 0, w*(w-1)/2),
-		ta:      make([]int32, 0, w*(w-1)/2),
-		tb:      make([]int32, 0, w*(w-1)/2),
+		sv:      make([]float64, 0, w*(w-1)/2+1), // +1: merge writes one past the end
+		se:      make([]uint32, 0, w*(w-1)/2+1),
+		tv:      make([]float64, 0, w*(w-1)/2+1),
+		te:      make([]uint32, 0, w*(w-1)/2+1),
 		fresh:   make([]edgeRec, 0, w),
 		samples: make([]float64, (d-1)*cfg.Delay+1),
 		point:   make([]float64, d),
@@ -101,7 +101,7 @@ func (s *SlidingWindow) Full() bool { return s.m == s.cfg.Points }
 // Reset empties the window and forgets the samples, keeping the buffers.
 func (s *SlidingWindow) Reset() {
 	s.m, s.next, s.seen = 0, 0, 0
-	s.sv, s.sa, s.sb = s.sv[:0], s.sa[:0], s.sb[:0]
+	s.sv, s.se = s.sv[:0], s.se[:0]
 	clear(s.ecc)
 }
 
@@ -167,7 +167,7 @@ func (s *SlidingWindow) push(p []float64) error {
 		if math.IsInf(v, 1) {
 			return fmt.Errorf("distance to a point of the window overflows: %w", ErrNotFinite)
 		}
-		s.fresh = append(s.fresh, edgeRec{v, int32(max(slot, o)), int32(min(slot, o))})
+		s.fresh = append(s.fresh, edgeRec{v, uint32(max(slot, o))<<16 | uint32(min(slot, o))})
 	}
 	evicting := s.m == w
 	if !evicting {
@@ -176,8 +176,13 @@ func (s *SlidingWindow) push(p []float64) error {
 	s.next = (slot + 1) % w
 	copy(s.coords[slot*d:slot*d+d], p)
 	ecc := 0.0
+	s.gone = 0
+	if evicting {
+		s.gone = len(s.fresh) // the evicted point had as many edges as the new one
+	}
 	for _, e := range s.fresh {
-		o := int(e.a + e.b - int32(slot))
+		a, b := endpoints(e.ends)
+		o := a + b - slot
 		old := s.dist[o*w+slot]
 		s.dist[slot*w+o], s.dist[o*w+slot] = e.v, e.v
 		ecc = max(ecc, e.v)
@@ -190,7 +195,7 @@ func (s *SlidingWindow) push(p []float64) error {
 	}
 	s.dist[slot*w+slot] = 0
 	s.ecc[slot] = ecc
-	s.merge(evicting, int32(slot))
+	s.merge(slot)
 	return nil
 }
 
@@ -207,53 +212,62 @@ func (s *SlidingWindow) rowMax(o int) float64 {
 }
 
 // merge sorts the new edges and merges them with the sorted list, leaving out the edges
-// of the evicted point in slot when evicting, in one pass into the spare buffers.
-func (s *SlidingWindow) merge(evicting bool, slot int32) {
+// of the evicted point in slot, if any, in one pass into the spare buffers. On equal
+// lengths the edges already in the list come first.
+func (s *SlidingWindow) merge(slot int) {
 	f := s.fresh
-	if len(f) <= 32 {
+	if len(f) <= 64 {
+		// Insertion sort (by moves, not swaps): the W-1 new edges of a streaming window
+		// are few, and it is several times faster than slices.SortFunc on them.
 		for i := 1; i < len(f); i++ {
-			for j := i; j > 0 && f[j].v < f[j-1].v; j-- {
-				f[j], f[j-1] = f[j-1], f[j]
+			x := f[i]
+			j := i
+			for ; j > 0 && x.v < f[j-1].v; j-- {
+				f[j] = f[j-1]
 			}
+			f[j] = x
 		}
 	} else {
-		slices.SortFunc(f, func(x, y edgeRec) int {
-			switch {
-			case x.v < y.v:
-				return -1
-			case x.v > y.v:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(f, func(x, y edgeRec) int { return cmp.Compare(x.v, y.v) })
 	}
-	sv, sa, sb := s.sv, s.sa[:len(s.sv)], s.sb[:len(s.sv)]
-	n := len(sv) + len(f)
-	if evicting {
-		n -= len(f) // the evicted point had as many edges as the new one
+	sv, se := s.sv, s.se[:len(s.sv)]
+	n := len(sv) + len(f) - s.gone
+	// keepUpTo may write one evicted edge past the end: the buffers have a spare element.
+	tv, te := s.tv[:n+1], s.te[:n+1]
+	drop := uint32(maxVertices) // matches no endpoint: nothing is evicted
+	if s.gone > 0 {
+		drop = uint32(slot)
 	}
-	tv, ta, tb := s.tv[:n], s.ta[:n], s.tb[:n]
-	k, j := 0, 0
+	i, k := 0, 0
+	for _, e := range f {
+		read, written := keepUpTo(tv[k:], te[k:], sv[i:], se[i:], drop, e.v)
+		i, k = i+read, k+written
+		tv[k], te[k] = e.v, e.ends
+		k++
+	}
+	keepUpTo(tv[k:], te[k:], sv[i:], se[i:], drop, math.Inf(1))
+	s.sv, s.tv = tv[:n], sv
+	s.se, s.te = te[:n], se
+}
+
+// keepUpTo copies the edges (sv[i], se[i]) from the start up to the first one longer
+// than limit into (tv, te), leaving out those with an endpoint drop. It returns the
+// number of edges read and written. Every edge read is written, then overwritten by the
+// next if it is left out, so tv and te need room for one more than are kept.
+func keepUpTo(tv []float64, te []uint32, sv []float64, se []uint32, drop uint32, limit float64) (read, written int) {
+	se = se[:len(sv)]
+	k := 0
 	for i, v := range sv {
-		a, b := sa[i], sb[i]
-		if evicting && (a == slot || b == slot) {
-			continue
+		if v > limit {
+			return i, k
 		}
-		for j < len(f) && f[j].v < v {
-			tv[k], ta[k], tb[k] = f[j].v, f[j].a, f[j].b
-			j++
-			k++
-		}
-		tv[k], ta[k], tb[k] = v, a, b
-		k++
+		x := se[i]
+		tv[k], te[k] = v, x
+		// Branch-free: advance unless an endpoint is the evicted slot.
+		p := int((x>>16)^drop) * int((x&0xffff)^drop)
+		k += int(uint(p|-p) >> 63)
 	}
-	for ; j < len(f); j++ {
-		tv[k], ta[k], tb[k] = f[j].v, f[j].a, f[j].b
-		k++
-	}
-	s.sv, s.tv = tv, sv
-	s.sa, s.ta = ta, sa
-	s.sb, s.tb = tb, sb
+	return len(sv), k
 }
 
 // Diagram returns the barcode of the points in the window, as Workspace.Persistence would
@@ -275,7 +289,7 @@ func (s *SlidingWindow) Diagram() (Diagram, error) {
 		}
 	}
 	ne := lo
-	d, err := s.eng.run(s.m, s.cfg.Options.MaxDim, s.sv[:ne], s.sa[:ne], s.sb[:ne])
+	d, err := s.eng.run(s.m, s.cfg.Options.MaxDim, s.sv[:ne], s.se[:ne])
 	if err != nil {
 		return nil, fmt.Errorf("window diagram: %w", err)
 	}

@@ -17,7 +17,7 @@ type Workspace struct {
 	keys, tkeys []uint64 // edge lengths as ordered bits, for the radix sort
 	pay, tpay   []uint32 // edge endpoints a<<16 | b, sorted alongside
 	val         []float64
-	ea, eb      []int32
+	ends        []uint32 // the sorted endpoints: pay or tpay
 
 	eng engine
 }
@@ -64,7 +64,7 @@ func (w *Workspace) Persistence(points []float64, dim int, opt Options) (Diagram
 	}
 	t := min(opt.limit(), w.enclosingRadius(n))
 	w.sortedEdges(n, t)
-	return w.eng.run(n, opt.MaxDim, w.val, w.ea, w.eb)
+	return w.eng.run(n, opt.MaxDim, w.val, w.ends)
 }
 
 // distances fills the compressed distance matrix and the eccentricities.
@@ -110,7 +110,7 @@ func (w *Workspace) enclosingRadius(n int) float64 {
 }
 
 // sortedEdges collects the edges of length <= t and sorts them by length; ties keep the
-// order of the combinatorial index. It fills w.val, w.ea and w.eb.
+// order of the combinatorial index. It fills w.val and w.ends.
 func (w *Workspace) sortedEdges(n int, t float64) {
 	m := len(w.dist)
 	w.keys = grow(w.keys, m)[:0]
@@ -127,15 +127,11 @@ func (w *Workspace) sortedEdges(n int, t float64) {
 	w.tkeys = grow(w.tkeys, len(w.keys))
 	w.tpay = grow(w.tpay, len(w.keys))
 	keys, pay := radixSort(w.keys, w.pay, w.tkeys, w.tpay)
-	ne := len(keys)
-	w.val = grow(w.val, ne)
-	w.ea = grow(w.ea, ne)
-	w.eb = grow(w.eb, ne)
+	w.val = grow(w.val, len(keys))
 	for r, k := range keys {
 		w.val[r] = math.Float64frombits(k)
-		w.ea[r] = int32(pay[r] >> 16)
-		w.eb[r] = int32(pay[r] & 0xffff)
 	}
+	w.ends = pay
 }
 
 // Persistence is a convenience wrapper of Workspace.Persistence for points given as rows.
