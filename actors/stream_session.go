@@ -74,6 +74,7 @@ func (s *streamSession) Receive(ctx actor.Context) {
 		if !s.released && s.an != nil {
 			s.an.Release()
 			s.released = true
+			ctx.Send(ctx.Parent(), &streamReleased{})
 		}
 		if len(s.sinks) == 0 && s.cfg.Now().Sub(s.lastEvent) >= s.cfg.StreamIdle {
 			ctx.Stop(ctx.Self())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -17,7 +18,29 @@ type streams struct {
 	cfg    Config
 	log    *slog.Logger
 	active map[string]*actor.PID
+
+	// Returning released memory (see freeDelay): a timer is pending since burst (zero: none);
+	// lastRelease is the newest release, lastFreed the last return to the OS.
+	burst, lastRelease, lastFreed time.Time
 }
+
+// streamReleased tells the manager that an idle stream released its window buffers.
+type streamReleased struct{}
+
+// freeMemory is the manager's timer for returning released buffers to the OS.
+type freeMemory struct{}
+
+// Returning idle streams' buffers to the OS: released windows are garbage, but an idle server
+// allocates too little to start a GC cycle (the runtime forces one only every 2 minutes), so the
+// heap and RSS would keep the peak reached while the windows were full (10,000 streams: ~1.8 GB).
+// Releases come in bursts (streams that went quiet together); once a burst has settled (no
+// release for freeDelay, or freeMaxWait after its first), the manager runs debug.FreeOSMemory (a
+// full GC) on another goroutine, at most once per freeSpacing.
+const (
+	freeDelay   = time.Second
+	freeMaxWait = 5 * time.Second
+	freeSpacing = 10 * time.Second
+)
 
 func newStreams(cfg Config) actor.Actor {
 	return &streams{cfg: cfg, log: cfg.Logger.With("actor", "streams"), active: map[string]*actor.PID{}}
@@ -33,6 +56,23 @@ func (s *streams) Receive(ctx actor.Context) {
 			if pid.Equal(m.Who) {
 				delete(s.active, k)
 			}
+		}
+	case *streamReleased:
+		now := s.cfg.Now()
+		s.lastRelease = now
+		if s.burst.IsZero() {
+			s.burst = now
+			s.freeAfter(ctx, max(freeDelay, s.lastFreed.Add(freeSpacing).Sub(now)))
+		}
+	case *freeMemory:
+		now := s.cfg.Now()
+		switch {
+		case s.burst.IsZero():
+		case now.Sub(s.lastRelease) < freeDelay && now.Sub(s.burst) < freeMaxWait:
+			s.freeAfter(ctx, freeDelay) // the burst goes on
+		default:
+			s.burst, s.lastFreed = time.Time{}, now
+			go debug.FreeOSMemory()
 		}
 	case *messages.JoinStream:
 		key := m.Principal.UserID + "." + m.Name
@@ -116,4 +156,10 @@ func (s *streams) list(m *messages.ListAnomalies) *messages.AnomalyPage {
 		}
 	}
 	return out
+}
+
+// freeAfter sends the manager a freeMemory message after d.
+func (s *streams) freeAfter(ctx actor.Context, d time.Duration) {
+	self, sys := ctx.Self(), ctx.ActorSystem()
+	time.AfterFunc(d, func() { sys.Root.Send(self, &freeMemory{}) })
 }
