@@ -90,47 +90,10 @@ func (t *kdTree) build(x []float64, perm []int32, lo, hi int) int32 {
 // selectKth reorders p so that p[k] has the k-th smallest coordinate c (ties
 // broken by index), smaller ones before it and larger ones after it.
 func selectKth(x []float64, d, c int, p []int32, k int) {
-	less := func(a, b int32) bool {
+	quickselect(p, k, func(a, b int32) bool {
 		va, vb := x[int(a)*d+c], x[int(b)*d+c]
 		return va < vb || (va == vb && a < b)
-	}
-	lo, hi := 0, len(p)-1
-	for lo < hi {
-		// Median of three as pivot.
-		m := lo + (hi-lo)/2
-		if less(p[m], p[lo]) {
-			p[m], p[lo] = p[lo], p[m]
-		}
-		if less(p[hi], p[lo]) {
-			p[hi], p[lo] = p[lo], p[hi]
-		}
-		if less(p[hi], p[m]) {
-			p[hi], p[m] = p[m], p[hi]
-		}
-		pivot := p[m]
-		i, j := lo, hi
-		for i <= j {
-			for less(p[i], pivot) {
-				i++
-			}
-			for less(pivot, p[j]) {
-				j--
-			}
-			if i <= j {
-				p[i], p[j] = p[j], p[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return
-		}
-	}
+	})
 }
 
 // knn returns the k nearest training points to q, nearest first, skipping

@@ -147,44 +147,7 @@ func smallest(rows []int, dist []float64, h int) []int {
 	for i := range ord {
 		ord[i] = i
 	}
-	less := func(a, b int) bool { return dist[a] < dist[b] || (dist[a] == dist[b] && a < b) }
-	lo, hi := 0, len(ord)-1
-	k := h - 1
-	for lo < hi {
-		m := lo + (hi-lo)/2
-		if less(ord[m], ord[lo]) {
-			ord[m], ord[lo] = ord[lo], ord[m]
-		}
-		if less(ord[hi], ord[lo]) {
-			ord[hi], ord[lo] = ord[lo], ord[hi]
-		}
-		if less(ord[hi], ord[m]) {
-			ord[hi], ord[m] = ord[m], ord[hi]
-		}
-		pivot := ord[m]
-		i, j := lo, hi
-		for i <= j {
-			for less(ord[i], pivot) {
-				i++
-			}
-			for less(pivot, ord[j]) {
-				j--
-			}
-			if i <= j {
-				ord[i], ord[j] = ord[j], ord[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			lo = hi
-		}
-	}
+	quickselect(ord, h-1, func(a, b int) bool { return dist[a] < dist[b] || (dist[a] == dist[b] && a < b) })
 	mask := make([]bool, len(rows))
 	for _, o := range ord[:h] {
 		mask[o] = true

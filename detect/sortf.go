@@ -58,3 +58,45 @@ func sortFloats(v []float64) {
 		}
 	}
 }
+
+// quickselect reorders p so that p[k] is the element that would be at k if p were sorted by
+// less (a strict order), with no element after it less than it and none before it greater.
+// It runs in linear expected time (median-of-three Hoare partitions).
+func quickselect[T any](p []T, k int, less func(a, b T) bool) {
+	lo, hi := 0, len(p)-1
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		if less(p[m], p[lo]) {
+			p[m], p[lo] = p[lo], p[m]
+		}
+		if less(p[hi], p[lo]) {
+			p[hi], p[lo] = p[lo], p[hi]
+		}
+		if less(p[hi], p[m]) {
+			p[hi], p[m] = p[m], p[hi]
+		}
+		pivot := p[m]
+		i, j := lo, hi
+		for i <= j {
+			for less(p[i], pivot) {
+				i++
+			}
+			for less(pivot, p[j]) {
+				j--
+			}
+			if i <= j {
+				p[i], p[j] = p[j], p[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
