@@ -10,14 +10,17 @@ import (
 // resultWriter is the group commit the detection path writes through: requests queue their
 // keys and values, a single goroutine turns everything queued (up to writerMaxBatch requests)
 // into one batch and enqueues it with Store.WriteAsync, then forms the next batch while that one
-// syncs (at most writerInFlight batches pipelined). Each request's done callback runs once its
-// batch is durable. So durability costs one fsync per batch, not per request, and a detector
-// actor never waits for the disk: it hands its results over and goes on with its mailbox.
+// commits (at most writerInFlight batches pipelined). Each request's done callback runs once its
+// batch is durable, as the store defines it for detection results. So a commit (and, when the
+// store syncs every result batch, its fsync) costs once per batch, not per request, and a
+// detector actor never waits for the disk: it hands its results over and goes on with its
+// mailbox.
 //
-// Two commits start at least interval apart: an fsync (Badger's msync of its write-ahead log)
-// costs ~100 µs of CPU besides its wait, so under load the writer spends that on a batch of
-// interval's worth of requests rather than on every few; when idle a request is committed at
-// once. linger, if set, also waits that long for more requests after the first.
+// Two commits start at least interval apart, if interval > 0: when every commit is synced
+// (Badger's msync of its write-ahead log costs ~250 µs of CPU besides its wait), the writer
+// spends that on a batch of interval's worth of requests rather than on every few; when idle a
+// request is committed at once. linger, if set, also waits that long for more requests after the
+// first.
 //
 // It also owns the per-detector counters (key dtotal/<id>) and per-hour statistics
 // (dstat/<id>/<yyyymmddhh>), updating them in the same write as the results they count.

@@ -6,7 +6,9 @@ import "context"
 // implements it with Badger; a replicated implementation can satisfy it in cluster mode.
 //
 // Write is atomic and durable when it returns nil: an actor replies to a write request only after
-// its Write returned.
+// its Write returned. The detection results and their counters may be durable in the weaker
+// sense the store documents for them (package persistence: they survive a crash of the process
+// at once, and a power loss once the store's periodic sync has run).
 type Store interface {
 	// Get returns the value under key; found is false when there is none.
 	Get(key []byte) (value []byte, found bool, err error)

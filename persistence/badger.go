@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,12 +16,20 @@ import (
 )
 
 // FormatVersion is the version of the key layout and encodings described in FORMAT.md.
-// Opening an older directory upgrades its recorded version (FORMAT.md's migration notes say
-// why no data needs rewriting), so older binaries then refuse it.
-const FormatVersion = 2
+// Opening an older directory upgrades it (FORMAT.md's migration notes say what moves), so older
+// binaries then refuse it.
+const FormatVersion = 3
 
 // versionKey holds FormatVersion as a decimal string.
 var versionKey = []byte("meta/format_version")
+
+// logDirName is the detection log's database directory inside Options.Dir.
+const logDirName = "log"
+
+// LogPrefixes returns the key prefixes of the detection log: the stored detection results and the
+// counters the result writer updates with them. They live in their own database (Dir/log) whose
+// durability Options.LogSyncInterval sets; every other key lives in the main database.
+func LogPrefixes() []string { return []string{"result/", "dtotal/", "dstat/"} }
 
 // ErrClosed is returned by every method after Close.
 var ErrClosed = errors.New("persistence: store is closed")
@@ -28,28 +38,42 @@ var ErrClosed = errors.New("persistence: store is closed")
 type Options struct {
 	// Dir is the data directory; it is created when missing. Required.
 	Dir string
-	// MemTableSize is Badger's memtable size in bytes. Default 64 MiB; Badger panics below
-	// about 8 MiB, so Open raises smaller values to 8 MiB.
+	// LogSyncInterval sets how writes to the detection log (LogPrefixes) become durable.
+	// 0 syncs every log write before it is acknowledged, as every other write is. A positive
+	// interval acknowledges a log write once the operating system holds it (in Badger's
+	// memory-mapped write-ahead log, so a crash or kill -9 of the process loses nothing) and
+	// syncs the log to disk every interval: a power loss or kernel crash can lose the log writes
+	// of the last interval (and of a memtable switched out and not yet flushed, a few seconds
+	// at most). Everything else is always synced before it is acknowledged.
+	LogSyncInterval time.Duration
+	// MemTableSize is Badger's memtable size in bytes, for each of the two databases. Default
+	// 64 MiB; Badger panics below about 8 MiB, so Open raises smaller values to 8 MiB.
 	MemTableSize int64
 	// ValueLogFileSize bounds one value-log file in bytes. Default 256 MiB.
 	ValueLogFileSize int64
-	// BlockCacheSize is the block cache in bytes. Default 256 MiB (Badger's); 0 keeps the default.
+	// BlockCacheSize is the block cache in bytes, for each database. Default 256 MiB (Badger's);
+	// 0 keeps the default.
 	BlockCacheSize int64
 	// IndexCacheSize is the index cache in bytes. Default 0 (indexes kept in memory).
 	IndexCacheSize int64
-	// NumCompactors is the number of compaction goroutines. Default 2 (Badger's minimum).
+	// NumCompactors is the number of compaction goroutines per database. Default 2 (Badger's
+	// minimum).
 	NumCompactors int
-	// GCInterval is how often the value log is garbage-collected. Default 10 minutes; < 0 disables.
+	// GCInterval is how often the value logs are garbage-collected. Default 10 minutes; < 0
+	// disables.
 	GCInterval time.Duration
-	// Logger receives Badger's warnings and errors. Default: discarded.
+	// Logger receives Badger's warnings and errors, and failed background syncs. Default:
+	// discarded.
 	Logger *slog.Logger
 }
 
 // SmallOptions returns options sized for tests and small deployments: 8 MiB memtables and
-// 16 MiB value-log files, about 30 MB resident instead of Badger's ~90 MB defaults.
+// 16 MiB value-log files, about 30 MB resident per database instead of Badger's ~90 MB
+// defaults. The detection log is synced every 100 ms, as the server's default.
 func SmallOptions(dir string) Options {
 	return Options{
 		Dir:              dir,
+		LogSyncInterval:  100 * time.Millisecond,
 		MemTableSize:     8 << 20,
 		ValueLogFileSize: 16 << 20,
 		BlockCacheSize:   8 << 20,
@@ -57,23 +81,23 @@ func SmallOptions(dir string) Options {
 	}
 }
 
-// Badger is a Store backed by an embedded Badger database.
+// Badger is a Store backed by two embedded Badger databases: the main one, every write synced
+// before it returns, and the detection log (keys under LogPrefixes, in Dir/log) with the
+// durability Options.LogSyncInterval sets.
 type Badger struct {
-	db     *badger.DB
+	main   *badger.DB
+	log    *badger.DB
+	logger *slog.Logger
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	mu     sync.RWMutex
 	closed bool
 }
 
-// Open opens (creating when needed) the Badger database in opts.Dir, checks its format version
-// and starts value-log garbage collection.
-func Open(opts Options) (*Badger, error) {
-	if opts.Dir == "" {
-		return nil, errors.New("open store: empty data directory")
-	}
-	bo := badger.DefaultOptions(opts.Dir).
-		WithSyncWrites(true).
+// badgerOptions returns the Badger options of the database in dir.
+func badgerOptions(opts Options, dir string, syncWrites bool) badger.Options {
+	bo := badger.DefaultOptions(dir).
+		WithSyncWrites(syncWrites).
 		WithLogger(slogAdapter{opts.Logger}).
 		WithMetricsEnabled(false).
 		// The Store has no read-modify-write transactions (actors own their keys and serialise
@@ -95,13 +119,31 @@ func Open(opts Options) (*Badger, error) {
 	if opts.NumCompactors >= 2 {
 		bo = bo.WithNumCompactors(opts.NumCompactors)
 	}
-	db, err := badger.Open(bo)
+	return bo
+}
+
+// Open opens (creating when needed) the databases in opts.Dir, checks the format version,
+// upgrades an older directory (moving a version-2 directory's detection log into Dir/log), and
+// starts value-log garbage collection and the detection log's periodic sync.
+func Open(opts Options) (*Badger, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("open store: empty data directory")
+	}
+	if opts.LogSyncInterval < 0 {
+		return nil, fmt.Errorf("open store: negative log sync interval %v", opts.LogSyncInterval)
+	}
+	main, err := badger.Open(badgerOptions(opts, opts.Dir, true))
 	if err != nil {
 		return nil, fmt.Errorf("open badger in %s: %w", opts.Dir, err)
 	}
-	s := &Badger{db: db, stop: make(chan struct{})}
-	if err := s.checkVersion(); err != nil {
-		return nil, errors.Join(err, db.Close())
+	s := &Badger{main: main, logger: opts.Logger, stop: make(chan struct{})}
+	logDir := filepath.Join(opts.Dir, logDirName)
+	if err := s.checkVersion(opts, logDir); err != nil {
+		return nil, errors.Join(err, main.Close())
+	}
+	s.log, err = badger.Open(badgerOptions(opts, logDir, opts.LogSyncInterval == 0))
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open detection log in %s: %w", logDir, err), main.Close())
 	}
 	interval := opts.GCInterval
 	if interval == 0 {
@@ -111,16 +153,22 @@ func Open(opts Options) (*Badger, error) {
 		s.wg.Add(1)
 		go s.gcLoop(interval)
 	}
+	if opts.LogSyncInterval > 0 {
+		s.wg.Add(1)
+		go s.syncLoop(opts.LogSyncInterval)
+	}
 	return s, nil
 }
 
-func (s *Badger) checkVersion() error {
-	v, found, err := s.Get(versionKey)
+// checkVersion reads the main database's format version: it records the current one in a new
+// directory, refuses a newer one and upgrades an older one.
+func (s *Badger) checkVersion(opts Options, logDir string) error {
+	v, found, err := s.get(s.main, versionKey)
 	if err != nil {
 		return fmt.Errorf("read format version: %w", err)
 	}
 	if !found {
-		return s.Write([][]byte{versionKey}, [][]byte{[]byte(strconv.Itoa(FormatVersion))})
+		return s.writeDB(s.main, [][]byte{versionKey}, [][]byte{[]byte(strconv.Itoa(FormatVersion))})
 	}
 	n, err := strconv.Atoi(string(v))
 	if err != nil {
@@ -129,9 +177,52 @@ func (s *Badger) checkVersion() error {
 	if n > FormatVersion {
 		return fmt.Errorf("data directory has format version %d, this binary reads up to %d", n, FormatVersion)
 	}
-	if n < FormatVersion { // every older layout is read as it is: record the upgrade
-		if err := s.Write([][]byte{versionKey}, [][]byte{[]byte(strconv.Itoa(FormatVersion))}); err != nil {
+	if n < 3 { // versions 1 and 2 kept the detection log in the main database
+		if err := s.moveLog(opts, logDir); err != nil {
 			return fmt.Errorf("upgrade format version %d to %d: %w", n, FormatVersion, err)
+		}
+	}
+	if n < FormatVersion { // values of every older layout are read as they are
+		if err := s.writeDB(s.main, [][]byte{versionKey}, [][]byte{[]byte(strconv.Itoa(FormatVersion))}); err != nil {
+			return fmt.Errorf("upgrade format version %d to %d: %w", n, FormatVersion, err)
+		}
+	}
+	return nil
+}
+
+// moveLog moves every key under LogPrefixes from the main database into the detection log in
+// logDir. It is safe to repeat after a crash at any point: the copy is made durable (the log
+// database is closed, which flushes it) before anything is deleted from the main database, and
+// the format version is recorded only after the deletions.
+func (s *Badger) moveLog(opts Options, logDir string) error {
+	logDB, err := badger.Open(badgerOptions(opts, logDir, true))
+	if err != nil {
+		return fmt.Errorf("open detection log in %s: %w", logDir, err)
+	}
+	wb := logDB.NewWriteBatch()
+	for _, p := range LogPrefixes() {
+		err = s.scanDB(s.main, []byte(p), nil, func(k, v []byte) bool {
+			err = wb.Set(bytes.Clone(k), bytes.Clone(v))
+			return err == nil
+		})
+		if err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = wb.Flush()
+	} else {
+		wb.Cancel()
+	}
+	if cerr := logDB.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close detection log: %w", cerr)
+	}
+	if err != nil {
+		return fmt.Errorf("copy the detection log: %w", err)
+	}
+	for _, p := range LogPrefixes() {
+		if err := s.deletePrefix(s.main, []byte(p)); err != nil {
+			return fmt.Errorf("drop the moved detection log: %w", err)
 		}
 	}
 	return nil
@@ -146,10 +237,58 @@ func (s *Badger) gcLoop(interval time.Duration) {
 		case <-s.stop:
 			return
 		case <-t.C:
-			for s.db.RunValueLogGC(0.5) == nil {
+			for s.main.RunValueLogGC(0.5) == nil {
+			}
+			for s.log.RunValueLogGC(0.5) == nil {
 			}
 		}
 	}
+}
+
+// syncLoop syncs the detection log every interval until Close.
+func (s *Badger) syncLoop(interval time.Duration) {
+	defer s.wg.Done()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.log.Sync(); err != nil && s.logger != nil {
+				s.logger.Error("sync the detection log", "err", err)
+			}
+		}
+	}
+}
+
+// isLog reports whether key belongs to the detection log.
+func isLog(key []byte) bool {
+	for _, p := range LogPrefixes() {
+		if bytes.HasPrefix(key, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversLog reports whether some detection-log key has the prefix (the prefix is shorter than
+// one of LogPrefixes), so a scan of it must read both databases.
+func coversLog(prefix []byte) bool {
+	for _, p := range LogPrefixes() {
+		if len(prefix) < len(p) && strings.HasPrefix(p, string(prefix)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dbFor returns the database that holds key.
+func (s *Badger) dbFor(key []byte) *badger.DB {
+	if isLog(key) {
+		return s.log
+	}
+	return s.main
 }
 
 // Get returns a copy of the value stored under key; found is false when there is none.
@@ -159,7 +298,11 @@ func (s *Badger) Get(key []byte) (value []byte, found bool, err error) {
 	if s.closed {
 		return nil, false, ErrClosed
 	}
-	err = s.db.View(func(txn *badger.Txn) error {
+	return s.get(s.dbFor(key), key)
+}
+
+func (s *Badger) get(db *badger.DB, key []byte) (value []byte, found bool, err error) {
+	err = db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(key)
 		if err != nil {
 			return err
@@ -176,9 +319,36 @@ func (s *Badger) Get(key []byte) (value []byte, found bool, err error) {
 	return value, true, nil
 }
 
+// split separates keys (and their values) into those of the main database and those of the
+// detection log, without copying when all fall in one.
+func split(keys, values [][]byte) (mainK, mainV, logK, logV [][]byte) {
+	nLog := 0
+	for _, k := range keys {
+		if isLog(k) {
+			nLog++
+		}
+	}
+	switch nLog {
+	case 0:
+		return keys, values, nil, nil
+	case len(keys):
+		return nil, nil, keys, values
+	}
+	for i, k := range keys {
+		if isLog(k) {
+			logK, logV = append(logK, k), append(logV, values[i])
+		} else {
+			mainK, mainV = append(mainK, k), append(mainV, values[i])
+		}
+	}
+	return mainK, mainV, logK, logV
+}
+
 // Write stores every keys[i] → values[i] pair atomically and durably; a nil value deletes its
-// key. It panics when the slices differ in length. A batch too large for one Badger transaction
-// returns an error and writes nothing: callers keep batches to a few MiB.
+// key. Detection-log keys are as durable as Options.LogSyncInterval says. A batch with keys in
+// both databases is two atomic writes, the main database's first. It panics when the slices
+// differ in length. A batch too large for one Badger transaction returns an error and writes
+// nothing: callers keep batches to a few MiB.
 func (s *Badger) Write(keys, values [][]byte) error {
 	if len(keys) != len(values) {
 		panic("persistence: Write with mismatched keys and values")
@@ -188,20 +358,38 @@ func (s *Badger) Write(keys, values [][]byte) error {
 	if s.closed {
 		return ErrClosed
 	}
-	err := s.db.Update(func(txn *badger.Txn) error {
-		for i, k := range keys {
-			var err error
-			if values[i] == nil {
-				err = txn.Delete(k)
-			} else {
-				err = txn.Set(k, values[i])
-			}
-			if err != nil {
-				return fmt.Errorf("key %q: %w", k, err)
-			}
+	mainK, mainV, logK, logV := split(keys, values)
+	if len(mainK) > 0 {
+		if err := s.writeDB(s.main, mainK, mainV); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	if len(logK) > 0 {
+		if err := s.writeDB(s.log, logK, logV); err != nil {
+			return fmt.Errorf("detection log: %w", err)
+		}
+	}
+	return nil
+}
+
+// setAll adds the writes to txn.
+func setAll(txn *badger.Txn, keys, values [][]byte) error {
+	for i, k := range keys {
+		var err error
+		if values[i] == nil {
+			err = txn.Delete(k)
+		} else {
+			err = txn.Set(k, values[i])
+		}
+		if err != nil {
+			return fmt.Errorf("key %q: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func (s *Badger) writeDB(db *badger.DB, keys, values [][]byte) error {
+	err := db.Update(func(txn *badger.Txn) error { return setAll(txn, keys, values) })
 	if err != nil {
 		return fmt.Errorf("write %d keys: %w", len(keys), err)
 	}
@@ -209,9 +397,11 @@ func (s *Badger) Write(keys, values [][]byte) error {
 }
 
 // WriteAsync is Write without waiting: it enqueues the batch and returns; done runs (on another
-// goroutine) once the batch is durable, or with the error. Batches commit in the order
-// WriteAsync was called, so a later batch's values win over an earlier one's, while several
-// batches share one fsync. It panics when the slices differ in length.
+// goroutine) once the batch is as durable as Write would have made it, or with the error.
+// Batches commit in the order WriteAsync was called, so a later batch's values win over an
+// earlier one's, while several batches share one sync. Keys of the main database in a batch
+// that also holds detection-log keys are written (synced) before WriteAsync returns. It panics
+// when the slices differ in length.
 func (s *Badger) WriteAsync(keys, values [][]byte, done func(error)) {
 	if len(keys) != len(values) {
 		panic("persistence: WriteAsync with mismatched keys and values")
@@ -222,23 +412,26 @@ func (s *Badger) WriteAsync(keys, values [][]byte, done func(error)) {
 		done(ErrClosed)
 		return
 	}
-	txn := s.db.NewTransaction(true)
-	for i, k := range keys {
-		var err error
-		if values[i] == nil {
-			err = txn.Delete(k)
-		} else {
-			err = txn.Set(k, values[i])
-		}
-		if err != nil {
-			txn.Discard()
-			done(fmt.Errorf("write async key %q: %w", k, err))
+	mainK, mainV, logK, logV := split(keys, values)
+	db := s.log
+	switch {
+	case len(logK) == 0:
+		db, logK, logV = s.main, mainK, mainV
+	case len(mainK) > 0:
+		if err := s.writeDB(s.main, mainK, mainV); err != nil {
+			done(err)
 			return
 		}
 	}
+	txn := db.NewTransaction(true)
+	if err := setAll(txn, logK, logV); err != nil {
+		txn.Discard()
+		done(fmt.Errorf("write async: %w", err))
+		return
+	}
 	txn.CommitWith(func(err error) {
 		if err != nil {
-			err = fmt.Errorf("write %d keys: %w", len(keys), err)
+			err = fmt.Errorf("write %d keys: %w", len(logK), err)
 		}
 		done(err)
 	})
@@ -252,55 +445,123 @@ func (s *Badger) Scan(prefix, from []byte, fn func(key, value []byte) bool) erro
 	if s.closed {
 		return ErrClosed
 	}
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = prefix
-		opts.PrefetchValues = false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		start := prefix
-		if bytes.Compare(from, prefix) > 0 {
-			start = from
-		}
-		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-			item := it.Item()
-			var keep bool
-			err := item.Value(func(v []byte) error {
-				keep = fn(item.Key(), v)
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("read %q: %w", item.Key(), err)
-			}
-			if !keep {
-				return nil
-			}
-		}
-		return nil
-	})
+	var err error
+	switch {
+	case isLog(prefix):
+		err = s.scanDB(s.log, prefix, from, fn)
+	case coversLog(prefix):
+		err = s.scanBoth(prefix, from, fn)
+	default:
+		err = s.scanDB(s.main, prefix, from, fn)
+	}
 	if err != nil {
 		return fmt.Errorf("scan %q: %w", prefix, err)
 	}
 	return nil
 }
 
-// DeletePrefix deletes every key with the prefix, durably, in batches; other writers are not
-// blocked. Keys written under the prefix while it runs may survive.
+// scanStart is where a scan of prefix from from begins.
+func scanStart(prefix, from []byte) []byte {
+	if bytes.Compare(from, prefix) > 0 {
+		return from
+	}
+	return prefix
+}
+
+// newIterator returns a key-only-prefetch iterator of txn over prefix, positioned at start.
+func newIterator(txn *badger.Txn, prefix, start []byte) *badger.Iterator {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	it.Seek(start)
+	return it
+}
+
+// visit calls fn with item's key and value; keep is fn's answer.
+func visit(item *badger.Item, fn func(key, value []byte) bool) (keep bool, err error) {
+	err = item.Value(func(v []byte) error {
+		keep = fn(item.Key(), v)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("read %q: %w", item.Key(), err)
+	}
+	return keep, nil
+}
+
+func (s *Badger) scanDB(db *badger.DB, prefix, from []byte, fn func(key, value []byte) bool) error {
+	return db.View(func(txn *badger.Txn) error {
+		it := newIterator(txn, prefix, scanStart(prefix, from))
+		defer it.Close()
+		for ; it.ValidForPrefix(prefix); it.Next() {
+			if keep, err := visit(it.Item(), fn); err != nil || !keep {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scanBoth is scanDB over both databases at once, merged in key order (no key is in both).
+func (s *Badger) scanBoth(prefix, from []byte, fn func(key, value []byte) bool) error {
+	start := scanStart(prefix, from)
+	return s.main.View(func(mt *badger.Txn) error {
+		return s.log.View(func(lt *badger.Txn) error {
+			a, b := newIterator(mt, prefix, start), newIterator(lt, prefix, start)
+			defer a.Close()
+			defer b.Close()
+			for {
+				va, vb := a.ValidForPrefix(prefix), b.ValidForPrefix(prefix)
+				if !va && !vb {
+					return nil
+				}
+				it := a
+				if !va || (vb && bytes.Compare(b.Item().Key(), a.Item().Key()) < 0) {
+					it = b
+				}
+				if keep, err := visit(it.Item(), fn); err != nil || !keep {
+					return err
+				}
+				it.Next()
+			}
+		})
+	})
+}
+
+// DeletePrefix deletes every key with the prefix, durably (detection-log keys as Write makes
+// them), in batches; other writers are not blocked. Keys written under the prefix while it runs
+// may survive.
 func (s *Badger) DeletePrefix(prefix []byte) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	switch {
+	case isLog(prefix):
+		return s.deletePrefix(s.log, prefix)
+	case coversLog(prefix):
+		return errors.Join(s.deletePrefix(s.main, prefix), s.deletePrefix(s.log, prefix))
+	}
+	return s.deletePrefix(s.main, prefix)
+}
+
+func (s *Badger) deletePrefix(db *badger.DB, prefix []byte) error {
 	const batch = 10000 // keys deleted per transaction, well under Badger's transaction limit
 	for {
 		keys := make([][]byte, 0, batch)
-		err := s.Scan(prefix, nil, func(k, _ []byte) bool {
+		err := s.scanDB(db, prefix, nil, func(k, _ []byte) bool {
 			keys = append(keys, bytes.Clone(k))
 			return len(keys) < batch
 		})
 		if err != nil {
-			return fmt.Errorf("delete prefix: %w", err)
+			return fmt.Errorf("delete prefix %q: %w", prefix, err)
 		}
 		if len(keys) == 0 {
 			return nil
 		}
-		if err := s.Write(keys, make([][]byte, len(keys))); err != nil {
+		if err := s.writeDB(db, keys, make([][]byte, len(keys))); err != nil {
 			return fmt.Errorf("delete prefix %q: %w", prefix, err)
 		}
 		if len(keys) < batch {
@@ -309,11 +570,14 @@ func (s *Badger) DeletePrefix(prefix []byte) error {
 	}
 }
 
-// Ping checks that the database answers a read, for health checks.
+// Ping checks that both databases answer a read, for health checks.
 func (s *Badger) Ping(ctx context.Context) error {
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := s.Get(versionKey)
+		if err == nil {
+			_, _, err = s.Get([]byte(LogPrefixes()[0]))
+		}
 		done <- err
 	}()
 	select {
@@ -324,7 +588,8 @@ func (s *Badger) Ping(ctx context.Context) error {
 	}
 }
 
-// Close stops garbage collection and closes the database. Calls after the first return nil.
+// Close stops the background work and closes both databases (which syncs the detection log).
+// Calls after the first return nil.
 func (s *Badger) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -335,10 +600,14 @@ func (s *Badger) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	s.wg.Wait()
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close badger: %w", err)
+	var errs []error
+	if err := s.log.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close detection log: %w", err))
 	}
-	return nil
+	if err := s.main.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close badger: %w", err))
+	}
+	return errors.Join(errs...)
 }
 
 // slogAdapter routes Badger's logger to slog; Info and Debug are dropped (Badger is chatty).

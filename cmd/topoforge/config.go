@@ -44,6 +44,7 @@ type Config struct {
 func parseServeFlags(args []string, getenv func(string) string) (Config, error) {
 	var c Config
 	var memMB, vlogMB, cacheMB int
+	var resultSync time.Duration
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", ":8000", "listen address")
 	fs.StringVar(&c.DataDir, "data", "./data", "data directory (embedded Badger store and generated secrets)")
@@ -64,7 +65,8 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.DurationVar(&c.HTTP.TrainTimeout, "train-timeout", 10*time.Minute, "longest training request")
 	fs.DurationVar(&c.HTTP.BatchWait, "batch-wait", 5*time.Second, "batch and experiment requests answer 202 after this long, with the job continuing")
 	fs.DurationVar(&c.DetectorIdle, "detector-idle", 10*time.Minute, "an idle detector actor passivates after this long (<0: never)")
-	fs.DurationVar(&c.CommitInterval, "result-commit-interval", time.Millisecond, "least time between two group commits of detection results (one fsync each; <0: none)")
+	fs.DurationVar(&c.CommitInterval, "result-commit-interval", 0, "least time between two group commits of detection results (0 or <0: none); when not set, 1ms with -result-sync-interval 0 (each commit then costs a sync) and none otherwise")
+	fs.DurationVar(&resultSync, "result-sync-interval", 100*time.Millisecond, "detection results are acknowledged once the OS holds them (they survive a crash or kill -9 of the server) and synced to disk this often, so a power loss can lose the last interval's; 0: every result batch is synced before it is acknowledged. Everything else is always synced first")
 	fs.DurationVar(&c.StreamIdle, "stream-idle", 5*time.Minute, "a stream actor without clients stops after this long (its snapshot stays)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 1000, "events between stream snapshots")
 	fs.DurationVar(&c.StreamRelease, "stream-release", 30*time.Second, "an idle stream frees its window buffers after this long (rebuilt on the next event)")
@@ -93,17 +95,26 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	if err := applyEnv(fs, getenv); err != nil {
 		return c, err
 	}
+	commitSet := false
+	fs.Visit(func(f *flag.Flag) { commitSet = commitSet || f.Name == "result-commit-interval" })
+	if !commitSet && resultSync == 0 {
+		c.CommitInterval = time.Millisecond
+	}
 	if c.HTTP.BcryptCost < 4 || c.HTTP.BcryptCost > 31 {
 		return c, fmt.Errorf("-bcrypt-cost %d: must be 4..31", c.HTTP.BcryptCost)
 	}
 	if memMB < 8 {
 		return c, fmt.Errorf("-badger-memtable-mb %d: must be at least 8", memMB)
 	}
+	if resultSync < 0 {
+		return c, fmt.Errorf("-result-sync-interval %v: must not be negative", resultSync)
+	}
 	if c.DataDir == "" {
 		return c, errors.New("-data: must not be empty")
 	}
 	c.Store = persistence.Options{
 		Dir:              filepath.Join(c.DataDir, "badger"),
+		LogSyncInterval:  resultSync,
 		MemTableSize:     int64(memMB) << 20,
 		ValueLogFileSize: int64(vlogMB) << 20,
 		BlockCacheSize:   int64(cacheMB) << 20,

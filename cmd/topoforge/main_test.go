@@ -493,6 +493,21 @@ func TestEnvConfig(t *testing.T) {
 	if cfg.Addr != ":7777" || cfg.HTTP.MaxBodyBytes != 123 || cfg.DataDir != "/tmp/x" {
 		t.Errorf("config = addr %s body %d data %s", cfg.Addr, cfg.HTTP.MaxBodyBytes, cfg.DataDir)
 	}
+	if cfg.Store.LogSyncInterval != 100*time.Millisecond {
+		t.Errorf("default result sync interval = %v, want 100ms", cfg.Store.LogSyncInterval)
+	}
+	if cfg.CommitInterval != 0 {
+		t.Errorf("default result commit interval = %v, want 0 (commits cost no sync)", cfg.CommitInterval)
+	}
+	if cfg, err := parseServeFlags([]string{"-result-sync-interval", "0"}, func(string) string { return "" }); err != nil || cfg.Store.LogSyncInterval != 0 || cfg.CommitInterval != time.Millisecond {
+		t.Errorf("-result-sync-interval 0 = sync %v commit %v, %v; want 0 (sync every batch) and 1ms", cfg.Store.LogSyncInterval, cfg.CommitInterval, err)
+	}
+	if cfg, err := parseServeFlags([]string{"-result-sync-interval", "0", "-result-commit-interval", "3ms"}, func(string) string { return "" }); err != nil || cfg.CommitInterval != 3*time.Millisecond {
+		t.Errorf("-result-commit-interval 3ms = %v, %v", cfg.CommitInterval, err)
+	}
+	if _, err := parseServeFlags([]string{"-result-sync-interval", "-1s"}, func(string) string { return "" }); err == nil {
+		t.Error("negative -result-sync-interval accepted")
+	}
 	if _, err := parseServeFlags(nil, func(k string) string {
 		return map[string]string{"TOPOFORGE_MAX_CONNS": "lots"}[k]
 	}); err == nil {
