@@ -29,6 +29,7 @@ type detectorActor struct {
 	training bool
 	seq      uint64
 	rows     rowDecoder
+	reply    []byte // scratch for building detect replies; each reply is an exact-size copy
 }
 
 // detectorDeps are what every detector shares: the store, the result writer, the event stream
@@ -203,8 +204,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 		return
 	}
 	now := d.deps.now().UTC()
-	out := make([]byte, 0, 256*len(results))
-	out = append(out, '[')
+	out := append(d.reply[:0], '[')
 	anomalies := 0
 	scoreSum := 0.0
 	var keys, vals [][]byte
@@ -226,10 +226,13 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 			d.seq++
 			key := appendResultID(append(make([]byte, 0, len(prefix)+26), prefix...), now, d.seq)
 			keys = append(keys, key)
-			vals = append(vals, appendStored(make([]byte, 0, 128+len(raws[i])+len(r.Explanation)), raws[i], &r))
+			vals = append(vals, appendStored(make([]byte, 0, 160+len(raws[i])+len(r.Explanation)), raws[i], &r))
 		}
 	}
 	out = append(out, ']')
+	if cap(out) <= 1<<20 { // keep the scratch (unless a huge batch grew it) and reply with a copy
+		d.reply, out = out, bytes.Clone(out)
+	}
 	d.deps.detections.Add(int64(len(results)))
 	elapsed := time.Since(start)
 	d.deps.detectNs.Add(int64(elapsed))

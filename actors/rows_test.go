@@ -37,6 +37,14 @@ func TestDecodeRows(t *testing.T) {
 			t.Errorf("raw 1 = %s", got)
 		}
 	}
+	// A repeated key keeps its last value whatever the types (numbers are set after the scan).
+	table, _, err := rd.decode([]byte(`[{"a":1,"b":"x","a":"s"},{"b":true,"a":null},{"a":"t","a":2.5,"b":3,"b":false}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]any{{"s", "x"}, {nil, true}, {json.Number("2.5"), false}}; !reflect.DeepEqual(table.Rows, want) {
+		t.Errorf("repeated keys: rows %#v, want %#v", table.Rows, want)
+	}
 	for in, field := range map[string]string{
 		`{"a":1}`: "data", `[1]`: "data[0]", `[{"a":1},{"b":{"c":1}}]`: "data[1].b", `[{"a":[1]}]`: "data[0].a",
 		`[{"a":1}`: "data", ``: "data",

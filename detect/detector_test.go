@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -184,6 +185,12 @@ func TestBadInput(t *testing.T) {
 	f("ragged", Table{Columns: []string{"a", "b"}, Rows: [][]any{{1.0}}}, "row 0 has 1 cells, want 2")
 	f("type", Table{Columns: []string{"a"}, Rows: [][]any{{[]int{1}}}}, "unsupported cell type")
 	f("duplicate", Table{Columns: []string{"a", "a"}, Rows: [][]any{{1.0, 2.0}}}, "duplicate column")
+	wide := Table{Rows: [][]any{make([]any, 40)}} // above the pairwise check's 32 columns
+	for i := range 40 {
+		wide.Columns = append(wide.Columns, fmt.Sprintf("c%d", i%39)) // c0 twice
+		wide.Rows[0][i] = float64(i)
+	}
+	f("duplicate_wide", wide, `duplicate column "c0"`)
 	f("no_columns", Table{Rows: [][]any{{}}}, "no feature columns")
 
 	d, _ := New("LOF", nil)

@@ -91,12 +91,22 @@ func (t Table) checkShape() error {
 	if len(t.Rows) == 0 {
 		return fmt.Errorf("%w: no rows", ErrEmpty)
 	}
-	seen := make(map[string]bool, len(t.Columns))
-	for _, c := range t.Columns {
-		if seen[c] {
-			return fmt.Errorf("duplicate column %q", c)
+	if len(t.Columns) <= 32 { // pairwise: no map to allocate on the single-row path
+		for i, c := range t.Columns {
+			for _, e := range t.Columns[:i] {
+				if e == c {
+					return fmt.Errorf("duplicate column %q", c)
+				}
+			}
 		}
-		seen[c] = true
+	} else {
+		seen := make(map[string]bool, len(t.Columns))
+		for _, c := range t.Columns {
+			if seen[c] {
+				return fmt.Errorf("duplicate column %q", c)
+			}
+			seen[c] = true
+		}
 	}
 	for i, r := range t.Rows {
 		if len(r) != len(t.Columns) {

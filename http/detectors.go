@@ -172,19 +172,20 @@ func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 		s.writeError(ctx, err)
 		return
 	}
-	b := make([]byte, 0, len(rep.ResultsJson)+96)
-	b = append(b, `{"results":`...)
-	b = append(b, rep.ResultsJson...)
-	b = append(b, `,"anomalies_detected":`...)
+	ctx.SetStatusCode(fasthttp.StatusOK)
+	ctx.SetContentType("application/json")
+	// Straight into the response's pooled body buffer: no reply-sized allocation.
+	var scratch [128]byte
+	ctx.Response.ResetBody()
+	ctx.Response.AppendBodyString(`{"results":`)
+	ctx.Response.AppendBody(rep.ResultsJson)
+	b := append(scratch[:0], `,"anomalies_detected":`...)
 	b = strconv.AppendInt(b, int64(rep.AnomaliesDetected), 10)
 	b = append(b, `,"total_samples":`...)
 	b = strconv.AppendInt(b, int64(rep.TotalSamples), 10)
 	b = append(b, `,"detector_id":`...)
 	b = jsonw.String(b, id)
-	b = append(b, '}')
-	ctx.SetStatusCode(fasthttp.StatusOK)
-	ctx.SetContentType("application/json")
-	ctx.SetBody(b)
+	ctx.Response.AppendBody(append(b, '}'))
 }
 
 // fromRemote converts a proto error reply.
