@@ -195,14 +195,18 @@ func (s *Badger) checkVersion(opts Options, logDir string) error {
 // database is closed, which flushes it) before anything is deleted from the main database, and
 // the format version is recorded only after the deletions.
 func (s *Badger) moveLog(opts Options, logDir string) error {
-	logDB, err := badger.Open(badgerOptions(opts, logDir, true))
+	// Unsynced writes: Close below flushes the memtables into synced tables, which is what
+	// makes the copy durable before anything is deleted.
+	logDB, err := badger.Open(badgerOptions(opts, logDir, false))
 	if err != nil {
 		return fmt.Errorf("open detection log in %s: %w", logDir, err)
 	}
+	start, moved := time.Now(), 0
 	wb := logDB.NewWriteBatch()
 	for _, p := range LogPrefixes() {
 		err = s.scanDB(s.main, []byte(p), nil, func(k, v []byte) bool {
 			err = wb.Set(bytes.Clone(k), bytes.Clone(v))
+			moved++
 			return err == nil
 		})
 		if err != nil {
@@ -220,10 +224,17 @@ func (s *Badger) moveLog(opts Options, logDir string) error {
 	if err != nil {
 		return fmt.Errorf("copy the detection log: %w", err)
 	}
+	// Nothing else writes yet, so Badger's DropPrefix (which blocks writes while it drops whole
+	// tables) is the cheap way: deleting a million keys one by one takes a minute.
+	prefixes := make([][]byte, 0, len(LogPrefixes()))
 	for _, p := range LogPrefixes() {
-		if err := s.deletePrefix(s.main, []byte(p)); err != nil {
-			return fmt.Errorf("drop the moved detection log: %w", err)
-		}
+		prefixes = append(prefixes, []byte(p))
+	}
+	if err := s.main.DropPrefix(prefixes...); err != nil {
+		return fmt.Errorf("drop the moved detection log: %w", err)
+	}
+	if s.logger != nil {
+		s.logger.Info("store upgrade: detection log moved to its own database", "keys", moved, "dir", logDir, "duration", time.Since(start))
 	}
 	return nil
 }
@@ -549,9 +560,10 @@ func (s *Badger) DeletePrefix(prefix []byte) error {
 
 func (s *Badger) deletePrefix(db *badger.DB, prefix []byte) error {
 	const batch = 10000 // keys deleted per transaction, well under Badger's transaction limit
+	var from []byte
 	for {
 		keys := make([][]byte, 0, batch)
-		err := s.scanDB(db, prefix, nil, func(k, _ []byte) bool {
+		err := s.scanDB(db, prefix, from, func(k, _ []byte) bool {
 			keys = append(keys, bytes.Clone(k))
 			return len(keys) < batch
 		})
@@ -567,6 +579,9 @@ func (s *Badger) deletePrefix(db *badger.DB, prefix []byte) error {
 		if len(keys) < batch {
 			return nil
 		}
+		// Go on after the last deleted key: a scan from the prefix would step over every
+		// tombstone written so far, which makes a large delete quadratic.
+		from = append(keys[len(keys)-1], 0)
 	}
 }
 
