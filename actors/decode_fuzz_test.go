@@ -54,3 +54,22 @@ func FuzzDecodeRows(f *testing.F) {
 		}
 	})
 }
+
+// FuzzForEachResult feeds arbitrary stored values to the result-segment decoder: it must never
+// panic, and every result it yields lies within maxSegmentSpan after the key's time.
+func FuzzForEachResult(f *testing.F) {
+	recs := []resultRecord{{at: 1795521600000000000, seq: 1, val: []byte(`{"is_anomaly":true}`)}, {at: 1795521600000000500, seq: 2, val: []byte(`{}`)}}
+	_, vals := appendSegments(nil, nil, "d", recs)
+	for _, v := range [][]byte{vals[0], []byte(`{"is_anomaly":false}`), {0}, {0, 1}, {0, 1, 0x80}} {
+		f.Add(v)
+	}
+	suffix := []byte("1795521600000000000-000001")
+	f.Fuzz(func(t *testing.T, v []byte) {
+		_ = forEachResult(suffix, v, func(_ []byte, at int64, _ []byte) bool {
+			if at < 1795521600000000000 || at > 1795521600000000000+maxSegmentSpan {
+				t.Fatalf("forEachResult(%q): time %d outside the segment's span", v, at)
+			}
+			return true
+		})
+	})
+}

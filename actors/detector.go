@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -207,12 +208,17 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 	out := append(d.reply[:0], '[')
 	anomalies := 0
 	scoreSum := 0.0
-	var keys, vals [][]byte
-	prefix := resultPrefix(d.id)
+	var recs []resultRecord
+	var stored []byte // every result's stored JSON, back to back: one allocation per request
 	if m.StoreResults {
-		keys = make([][]byte, 0, len(results))
-		vals = make([][]byte, 0, len(results))
+		recs = make([]resultRecord, 0, len(results))
+		size := 0
+		for i := range results {
+			size += 160 + len(raws[i]) + len(results[i].Explanation)
+		}
+		stored = make([]byte, 0, size)
 	}
+	at := now.UnixNano()
 	for i, r := range results {
 		if r.IsAnomaly {
 			anomalies++
@@ -224,9 +230,9 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 		out = appendResult(out, raws[i], &r)
 		if m.StoreResults {
 			d.seq++
-			key := appendResultID(append(make([]byte, 0, len(prefix)+26), prefix...), now, d.seq)
-			keys = append(keys, key)
-			vals = append(vals, appendStored(make([]byte, 0, 160+len(raws[i])+len(r.Explanation)), raws[i], &r))
+			start := len(stored)
+			stored = appendStored(stored, raws[i], &r)
+			recs = append(recs, resultRecord{at: at, seq: d.seq, val: stored[start:len(stored):len(stored)]})
 		}
 	}
 	out = append(out, ']')
@@ -248,7 +254,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 	}
 	sender, sys, publish := ctx.Sender(), ctx.ActorSystem(), d.deps.publish
 	d.deps.writer.submit(&writeReq{
-		keys: keys, vals: vals, detector: d.id, hour: now, count: len(results), anomalies: anomalies,
+		records: recs, detector: d.id, hour: now, count: len(results), anomalies: anomalies,
 		scoreSum: scoreSum, micros: elapsed.Microseconds(),
 		cb: func(err error) {
 			if err != nil {
@@ -389,37 +395,52 @@ func storedFromKey(r *messages.StoredResult, detector string, suffix []byte) {
 func (d *detectorActor) results(m *messages.GetResults) *messages.ResultsReply {
 	prefix := resultPrefix(d.id)
 	from := []byte(prefix)
+	startNs, endNs := int64(math.MinInt64), int64(math.MaxInt64)
 	if !m.Start.IsZero() {
-		from = fmt.Appendf(nil, "%s%019d", prefix, m.Start.UnixNano())
+		startNs = m.Start.UnixNano()
+		// A segment keyed up to maxSegmentSpan before the start may hold later results.
+		from = fmt.Appendf(nil, "%s%019d", prefix, max(startNs-maxSegmentSpan, 0))
 	}
-	var endKey []byte
 	if !m.End.IsZero() {
-		endKey = fmt.Appendf(nil, "%s%019d~", prefix, m.End.UnixNano())
+		endNs = m.End.UnixNano()
 	}
 	rep := &messages.ResultsReply{}
 	// Every match is counted; only the newest Limit are kept (raw, in a ring) and decoded.
-	type kv struct{ k, v []byte }
+	type kv struct{ suffix, v []byte }
 	ring := make([]kv, max(m.Limit, 0))
 	n := 0
+	var bad error
 	err := d.deps.store.Scan([]byte(prefix), from, func(k, v []byte) bool {
-		if endKey != nil && bytes.Compare(k, endKey) > 0 {
-			return false
+		if at, err := suffixTime(k[len(prefix):]); err == nil && at > endNs {
+			return false // keys sort by their first result's time
 		}
-		anomalous := bytes.Contains(v, []byte(`"is_anomaly":true`))
-		if m.AnomaliesOnly && !anomalous {
+		bad = forEachResult(k[len(prefix):], v, func(suffix []byte, at int64, v []byte) bool {
+			if at < startNs || at > endNs {
+				return true
+			}
+			anomalous := bytes.Contains(v, []byte(`"is_anomaly":true`))
+			if m.AnomaliesOnly && !anomalous {
+				return true
+			}
+			rep.Total++
+			if anomalous {
+				rep.AnomalyCount++
+			}
+			if len(ring) > 0 {
+				slot := &ring[n%len(ring)]
+				slot.suffix, slot.v = append(slot.suffix[:0], suffix...), append(slot.v[:0], v...)
+				n++
+			}
 			return true
+		})
+		if bad != nil {
+			bad = fmt.Errorf("key %q: %w", k, bad)
 		}
-		rep.Total++
-		if anomalous {
-			rep.AnomalyCount++
-		}
-		if len(ring) > 0 {
-			slot := &ring[n%len(ring)]
-			slot.k, slot.v = append(slot.k[:0], k...), append(slot.v[:0], v...)
-			n++
-		}
-		return true
+		return bad == nil
 	})
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		d.log.Error("scan results", "err", err)
 		return &messages.ResultsReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
@@ -430,10 +451,10 @@ func (d *detectorActor) results(m *messages.GetResults) *messages.ResultsReply {
 		e := ring[(n-1-i)%len(ring)]
 		var r messages.StoredResult
 		if err := json.Unmarshal(e.v, &r); err != nil {
-			d.log.Error("decode stored result", "key", string(e.k), "err", err)
+			d.log.Error("decode stored result", "id", "res_"+string(e.suffix), "err", err)
 			return &messages.ResultsReply{Err: messages.Errorf(messages.CodeInternal, "storage error")}
 		}
-		storedFromKey(&r, d.id, e.k[len(prefix):])
+		storedFromKey(&r, d.id, e.suffix)
 		rep.Results = append(rep.Results, r)
 	}
 	return rep

@@ -39,8 +39,10 @@ type resultWriter struct {
 	closed bool
 }
 
-// writeReq is one request's writes and counters.
+// writeReq is one request's writes and counters: its detection results (stored as segments,
+// see segment.go) and any other keys.
 type writeReq struct {
+	records    []resultRecord
 	keys, vals [][]byte
 	detector   string
 	hour       time.Time
@@ -164,9 +166,20 @@ func (w *resultWriter) commit(batch []*writeReq, released func()) {
 	w.mu.Lock()
 	touchedT := map[string]bool{}
 	touchedH := map[string]bool{}
+	var recs map[string][]resultRecord // detector → its results in this batch, in order
+	var order []string
 	for _, r := range batch {
 		keys = append(keys, r.keys...)
 		vals = append(vals, r.vals...)
+		if len(r.records) > 0 {
+			if recs == nil {
+				recs = map[string][]resultRecord{}
+			}
+			if _, ok := recs[r.detector]; !ok {
+				order = append(order, r.detector)
+			}
+			recs[r.detector] = append(recs[r.detector], r.records...)
+		}
 		if r.detector == "" || r.count == 0 {
 			continue
 		}
@@ -181,6 +194,9 @@ func (w *resultWriter) commit(batch []*writeReq, released func()) {
 		h.ScoreSum += r.scoreSum
 		h.Micros += r.micros
 		touchedH[hk] = true
+	}
+	for _, id := range order {
+		keys, vals = appendSegments(keys, vals, id, recs[id])
 	}
 	for id := range touchedT {
 		b, _ := json.Marshal(w.totals[id])

@@ -18,7 +18,7 @@ import (
 // FormatVersion is the version of the key layout and encodings described in FORMAT.md.
 // Opening an older directory upgrades it (FORMAT.md's migration notes say what moves), so older
 // binaries then refuse it.
-const FormatVersion = 3
+const FormatVersion = 4
 
 // versionKey holds FormatVersion as a decimal string.
 var versionKey = []byte("meta/format_version")
