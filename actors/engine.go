@@ -39,7 +39,9 @@ type Config struct {
 	ResultLinger time.Duration
 	// ResultCommitInterval is the least time between the starts of two group commits of
 	// detection results: under load a commit then carries this long's results for one fsync;
-	// an idle server commits at once. Default 1 ms; < 0: none.
+	// an idle server commits at once. 0 or < 0: none, each batch is enqueued as soon as the
+	// previous one is (the right choice when a commit costs no sync: an interval then only adds
+	// its wait to every request's latency). A store that syncs every commit wants ~1 ms.
 	ResultCommitInterval time.Duration
 	// StreamDefaults is the configuration of a new stream. Default stream.DefaultConfig().
 	StreamDefaults stream.Config
@@ -84,9 +86,6 @@ func (c *Config) fill() error {
 	}
 	if c.DetectorIdle == 0 {
 		c.DetectorIdle = 10 * time.Minute
-	}
-	if c.ResultCommitInterval == 0 {
-		c.ResultCommitInterval = time.Millisecond
 	}
 	if c.StreamDefaults.WindowSize == 0 {
 		c.StreamDefaults = stream.DefaultConfig()

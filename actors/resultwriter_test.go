@@ -45,3 +45,24 @@ func TestResultWriterIntervals(t *testing.T) {
 		_ = s.Close()
 	}
 }
+
+// TestEngineKeepsCommitInterval starts engines with commit intervals 0, -1 ms and 3 ms: the
+// writer gets exactly that (0 once became 1 ms here, which added ~1 ms to every detect request
+// of a server whose commits cost no sync).
+func TestEngineKeepsCommitInterval(t *testing.T) {
+	for _, iv := range []time.Duration{0, -time.Millisecond, 3 * time.Millisecond} {
+		s, err := persistence.Open(persistence.SmallOptions(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := Start(Config{Store: s, ResultCommitInterval: iv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.writer.interval != iv {
+			t.Errorf("ResultCommitInterval %v: the writer waits %v between commits", iv, e.writer.interval)
+		}
+		_ = e.Stop()
+		_ = s.Close()
+	}
+}

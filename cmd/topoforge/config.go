@@ -45,6 +45,7 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	var c Config
 	var memMB, vlogMB, cacheMB int
 	var resultSync time.Duration
+	var resultCompression string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", ":8000", "listen address")
 	fs.StringVar(&c.DataDir, "data", "./data", "data directory (embedded Badger store and generated secrets)")
@@ -67,6 +68,7 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	fs.DurationVar(&c.DetectorIdle, "detector-idle", 10*time.Minute, "an idle detector actor passivates after this long (<0: never)")
 	fs.DurationVar(&c.CommitInterval, "result-commit-interval", 0, "least time between two group commits of detection results (0 or <0: none); when not set, 1ms with -result-sync-interval 0 (each commit then costs a sync) and none otherwise")
 	fs.DurationVar(&resultSync, "result-sync-interval", 100*time.Millisecond, "detection results are acknowledged once the OS holds them (they survive a crash or kill -9 of the server) and synced to disk this often, so a power loss can lose the last interval's; 0: every result batch is synced before it is acknowledged. Everything else is always synced first")
+	fs.StringVar(&resultCompression, "result-compression", "none", "compression of the detection log's tables: none, snappy or zstd (snappy costs ~8 µs of server CPU per stored single-row result; a shuttle result takes 360 bytes on disk uncompressed, 158 with snappy, 113 with zstd)")
 	fs.DurationVar(&c.StreamIdle, "stream-idle", 5*time.Minute, "a stream actor without clients stops after this long (its snapshot stays)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 1000, "events between stream snapshots")
 	fs.DurationVar(&c.StreamRelease, "stream-release", 30*time.Second, "an idle stream frees its window buffers after this long (rebuilt on the next event)")
@@ -112,9 +114,13 @@ func parseServeFlags(args []string, getenv func(string) string) (Config, error) 
 	if c.DataDir == "" {
 		return c, errors.New("-data: must not be empty")
 	}
+	if _, err := persistence.ParseCompression(resultCompression); err != nil {
+		return c, fmt.Errorf("-result-compression: %w", err)
+	}
 	c.Store = persistence.Options{
 		Dir:              filepath.Join(c.DataDir, "badger"),
 		LogSyncInterval:  resultSync,
+		LogCompression:   resultCompression,
 		MemTableSize:     int64(memMB) << 20,
 		ValueLogFileSize: int64(vlogMB) << 20,
 		BlockCacheSize:   int64(cacheMB) << 20,

@@ -508,6 +508,17 @@ func TestEnvConfig(t *testing.T) {
 	if _, err := parseServeFlags([]string{"-result-sync-interval", "-1s"}, func(string) string { return "" }); err == nil {
 		t.Error("negative -result-sync-interval accepted")
 	}
+	if cfg.Store.LogCompression != "none" {
+		t.Errorf("default result compression = %q, want none", cfg.Store.LogCompression)
+	}
+	if cfg, err := parseServeFlags(nil, func(k string) string {
+		return map[string]string{"TOPOFORGE_RESULT_COMPRESSION": "zstd"}[k]
+	}); err != nil || cfg.Store.LogCompression != "zstd" {
+		t.Errorf("TOPOFORGE_RESULT_COMPRESSION=zstd = %q, %v", cfg.Store.LogCompression, err)
+	}
+	if _, err := parseServeFlags([]string{"-result-compression", "lz4"}, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "lz4") {
+		t.Errorf("-result-compression lz4: err %v, want one naming it", err)
+	}
 	if _, err := parseServeFlags(nil, func(k string) string {
 		return map[string]string{"TOPOFORGE_MAX_CONNS": "lots"}[k]
 	}); err == nil {
