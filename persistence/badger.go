@@ -60,12 +60,11 @@ type Options struct {
 	// NumCompactors is the number of compaction goroutines per database. Default 2 (Badger's
 	// minimum).
 	NumCompactors int
-	// LogCompression compresses the detection log's tables: "none" (the default, also for ""),
-	// "snappy" or "zstd". The main database always uses Snappy. A flush of the log's memtable
-	// builds its tables on the server's cores while detections keep arriving: compressing them
-	// costs ~8 µs of CPU per stored single-row result (~10 % of a detection request, bench/
-	// RESULTS.md); uncompressed, a stored single-row result of shuttle takes 360 bytes of
-	// table, 158 with snappy and 113 with zstd.
+	// LogCompression compresses the detection log's tables: "snappy" (the default, also for
+	// ""), "zstd" or "none". A stored single-row result of shuttle takes 158 bytes of table with
+	// snappy, 113 with zstd and 360 uncompressed; 20-second runs of single-row detection at
+	// ~18k req/s measured no throughput difference between snappy and none (bench/RESULTS.md).
+	// The main database always uses snappy.
 	LogCompression string
 	// GCInterval is how often the value logs are garbage-collected. Default 10 minutes; < 0
 	// disables.
@@ -105,14 +104,14 @@ type Badger struct {
 // ParseCompression returns the Badger compression a LogCompression value names.
 func ParseCompression(name string) (options.CompressionType, error) {
 	switch name {
-	case "", "none":
-		return options.None, nil
-	case "snappy":
+	case "", "snappy":
 		return options.Snappy, nil
+	case "none":
+		return options.None, nil
 	case "zstd":
 		return options.ZSTD, nil
 	}
-	return options.None, fmt.Errorf("compression %q: want none, snappy or zstd", name)
+	return options.None, fmt.Errorf("compression %q: want snappy, zstd or none", name)
 }
 
 // badgerOptions returns the Badger options of the database in dir; log selects the detection

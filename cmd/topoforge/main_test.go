@@ -508,8 +508,8 @@ func TestEnvConfig(t *testing.T) {
 	if _, err := parseServeFlags([]string{"-result-sync-interval", "-1s"}, func(string) string { return "" }); err == nil {
 		t.Error("negative -result-sync-interval accepted")
 	}
-	if cfg.Store.LogCompression != "none" {
-		t.Errorf("default result compression = %q, want none", cfg.Store.LogCompression)
+	if cfg.Store.LogCompression != "snappy" {
+		t.Errorf("default result compression = %q, want snappy", cfg.Store.LogCompression)
 	}
 	if cfg, err := parseServeFlags(nil, func(k string) string {
 		return map[string]string{"TOPOFORGE_RESULT_COMPRESSION": "zstd"}[k]
