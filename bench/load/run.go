@@ -132,6 +132,9 @@ func Run(cfg Config, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "| single-row detect | conns | requests | errors | req/s | latency | CPU per request |\n|---|---:|---:|---:|---:|---|---|\n| IsolationForest, shuttle, %s client | %d | %d | %d | %.0f | %s | %s |\n\n",
 			cmp.Or(cfg.Client, "go"), r.Conns, r.Requests, r.Errors, r.RPS, r.Latency, cpu.PerOp(r.Requests))
+		if warn := closedLoopCheck(r.Latency, r.Conns, r.RPS); warn != "" {
+			fmt.Fprintf(w, "Warning: %s.\n\n", warn)
+		}
 	}
 	if want("stream") {
 		cpu := startCPU(srv.Process.Pid)

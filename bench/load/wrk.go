@@ -31,9 +31,10 @@ wrk.body = '%s'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %s"
 done = function(summary, latency, requests)
-  io.write(string.format("TF requests=%%d errors=%%d non2xx=%%d p50=%%d p90=%%d p99=%%d max=%%d\n",
+  io.write(string.format("TF requests=%%d errors=%%d non2xx=%%d p50=%%d p90=%%d p99=%%d max=%%d mean=%%d\n",
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    summary.errors.status, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    math.floor(latency.mean + 0.5)))
 end
 `, detectBody, token)
 	path := filepath.Join(dir, "detect.lua")
@@ -53,7 +54,7 @@ end
 	return parseWrk(out.String(), conns, el)
 }
 
-var wrkLine = regexp.MustCompile(`TF requests=(\d+) errors=(\d+) non2xx=(\d+) p50=(\d+) p90=(\d+) p99=(\d+) max=(\d+)`)
+var wrkLine = regexp.MustCompile(`TF requests=(\d+) errors=(\d+) non2xx=(\d+) p50=(\d+) p90=(\d+) p99=(\d+) max=(\d+)(?: mean=(\d+))?`)
 
 // parseWrk reads the summary line of the script's done callback (latencies in µs).
 func parseWrk(out string, conns int, el time.Duration) (DetectReport, error) {
@@ -63,7 +64,7 @@ func parseWrk(out string, conns int, el time.Duration) (DetectReport, error) {
 	}
 	n := make([]int64, len(m))
 	for i := 1; i < len(m); i++ {
-		n[i], _ = strconv.ParseInt(m[i], 10, 64)
+		n[i], _ = strconv.ParseInt(m[i], 10, 64) // an absent mean stays 0
 	}
 	secs := el.Seconds()
 	if dur := regexp.MustCompile(`requests in ([0-9.]+)s`).FindStringSubmatch(out); dur != nil {
@@ -75,7 +76,7 @@ func parseWrk(out string, conns int, el time.Duration) (DetectReport, error) {
 	r := DetectReport{Conns: conns, Duration: el, Requests: ok, Errors: int(n[2] + n[3]), RowsPerReq: 1}
 	r.RPS = float64(ok) / secs
 	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
-	r.Latency = Latencies{N: ok, P50: us(n[4]), P90: us(n[5]), P99: us(n[6]), Max: us(n[7])}
+	r.Latency = Latencies{N: ok, Mean: us(n[8]), P50: us(n[4]), P90: us(n[5]), P99: us(n[6]), Max: us(n[7])}
 	if ok == 0 {
 		return r, fmt.Errorf("wrk: no successful request: %s", strings.TrimSpace(out))
 	}
