@@ -24,6 +24,9 @@ const FormatVersion = 4
 // versionKey holds FormatVersion as a decimal string.
 var versionKey = []byte("meta/format_version")
 
+// defaultLogValueThreshold is Options.LogValueThreshold's default.
+const defaultLogValueThreshold = 256
+
 // logDirName is the detection log's database directory inside Options.Dir.
 const logDirName = "log"
 
@@ -66,6 +69,13 @@ type Options struct {
 	// ~18k req/s measured no throughput difference between snappy and none (bench/RESULTS.md).
 	// The main database always uses snappy.
 	LogCompression string
+	// LogValueThreshold is the size in bytes from which a detection-log value is written to
+	// Badger's value log instead of into its LSM tree, which then holds only a pointer. Default
+	// 256: a result segment (one group commit's results of one detector, ~340 bytes per result)
+	// goes to the value log, so memtable flushes and compactions move pointers instead of the
+	// results; that took 15-20 % off the server's CPU per single-row detection and ~40 % off its
+	// p99 (bench/RESULTS.md). < 0: Badger's default (1 MiB: everything in the tree).
+	LogValueThreshold int64
 	// GCInterval is how often the value logs are garbage-collected. Default 10 minutes; < 0
 	// disables.
 	GCInterval time.Duration
@@ -128,6 +138,12 @@ func badgerOptions(opts Options, dir string, syncWrites, log bool) badger.Option
 	if log {
 		c, _ := ParseCompression(opts.LogCompression) // Open has checked it
 		bo = bo.WithCompression(c)
+		switch {
+		case opts.LogValueThreshold == 0:
+			bo = bo.WithValueThreshold(defaultLogValueThreshold)
+		case opts.LogValueThreshold > 0:
+			bo = bo.WithValueThreshold(opts.LogValueThreshold)
+		}
 	}
 	if opts.MemTableSize > 0 {
 		bo = bo.WithMemTableSize(max(opts.MemTableSize, 8<<20))

@@ -340,3 +340,56 @@ func TestLogCompression(t *testing.T) {
 		t.Fatal(`Open with LogCompression "lz4" succeeded`)
 	}
 }
+
+// TestLogValuesLiveInTheValueLog writes result-segment-sized values (600 bytes) into the
+// detection log: by default they go to Badger's value log and the tables hold pointers (far
+// smaller than the values), with LogValueThreshold < 0 the tables hold the values; both read back
+// after a reopen, including after value-log garbage collection.
+func TestLogValuesLiveInTheValueLog(t *testing.T) {
+	const n = 3000
+	keys, vals := make([][]byte, n), make([][]byte, n)
+	for i := range keys {
+		keys[i] = fmt.Appendf(nil, "result/d1/%019d-%06d", i, i)
+		vals[i] = bytes.Repeat(fmt.Appendf(nil, "%05d", i), 120)
+	}
+	raw := int64(n * 600)
+	sizes := map[int64]int64{}
+	for _, th := range []int64{0, -1} {
+		o := persistence.SmallOptions(t.TempDir())
+		o.LogValueThreshold = th
+		o.LogCompression = "none" // so table bytes show where the values are
+		s, err := persistence.Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i += 1000 { // one transaction holds at most ~15 % of a memtable
+			if err := s.Write(keys[i:i+1000], vals[i:i+1000]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		sizes[th] = sstBytes(t, filepath.Join(o.Dir, "log"))
+		o.GCInterval = time.Millisecond // exercise value-log GC while reading
+		s, err = persistence.Open(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		for _, i := range []int{0, n / 2, n - 1} {
+			if v, found, err := s.Get(keys[i]); err != nil || !found || !bytes.Equal(v, vals[i]) {
+				t.Errorf("threshold %d: Get(%s) = %d bytes %v %v", th, keys[i], len(v), found, err)
+			}
+		}
+		count := 0
+		if err := s.Scan([]byte("result/d1/"), nil, func(_, v []byte) bool { count++; return len(v) == 600 }); err != nil || count != n {
+			t.Errorf("threshold %d: scan saw %d of %d values, %v", th, count, n, err)
+		}
+		_ = s.Close()
+	}
+	t.Logf("table bytes for %d values of 600 bytes: default %d, threshold -1 %d", n, sizes[0], sizes[-1])
+	if sizes[0]*4 > raw || sizes[-1] < raw {
+		t.Errorf("table bytes: default %d (want well under %d: pointers), in-tree %d (want at least %d)", sizes[0], raw, sizes[-1], raw)
+	}
+}
