@@ -242,11 +242,21 @@ func TestLogWritesSurviveKill9(t *testing.T) {
 	for b := 0; b <= acked; b++ {
 		for i := range 20 {
 			k := fmt.Appendf(nil, "result/d/%06d-%02d", b, i)
-			if v, found, err := s.Get(k); err != nil || !found || !bytes.Equal(v, k) {
-				t.Fatalf("acknowledged %s lost after kill -9: %q %v %v", k, v, found, err)
+			if v, found, err := s.Get(k); err != nil || !found || !bytes.Equal(v, kill9Value(k, i)) {
+				t.Fatalf("acknowledged %s lost after kill -9: %d bytes %v %v", k, len(v), found, err)
 			}
 		}
 	}
+}
+
+// kill9Value is the value kill9Child writes under key k: the key itself for even i (kept in the
+// LSM tree), the key repeated to over 256 bytes for odd i (kept in the value log), so both places
+// are checked.
+func kill9Value(k []byte, i int) []byte {
+	if i%2 == 0 {
+		return k
+	}
+	return bytes.Repeat(k, 300/len(k)+1)
 }
 
 // kill9Child writes batches until it is killed.
@@ -259,12 +269,13 @@ func kill9Child(dir string) {
 		os.Exit(1)
 	}
 	for b := 0; ; b++ {
-		keys := make([][]byte, 20)
+		keys, vals := make([][]byte, 20), make([][]byte, 20)
 		for i := range keys {
 			keys[i] = fmt.Appendf(nil, "result/d/%06d-%02d", b, i)
+			vals[i] = kill9Value(keys[i], i)
 		}
 		done := make(chan error, 1)
-		s.WriteAsync(keys, keys, func(err error) { done <- err })
+		s.WriteAsync(keys, vals, func(err error) { done <- err })
 		if err := <-done; err != nil {
 			fmt.Println("write:", err)
 			os.Exit(1)
