@@ -39,6 +39,25 @@ func BenchmarkDetectOneRowParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkDetectAskParallel is BenchmarkDetectOneRowParallel through a DetectAsk (the REST
+// path's way) instead of a request future.
+func BenchmarkDetectAskParallel(b *testing.B) {
+	e, msg := detectFixture(b)
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			a := messages.NewDetectAsk(msg)
+			e.Root.Send(e.Detectors, a)
+			r, ok := a.Wait(5 * time.Second)
+			if !ok || r.Error != nil {
+				b.Errorf("detect: answered %v: %v", ok, r)
+				return
+			}
+		}
+	})
+}
+
 // detectFixture starts an engine with a trained IsolationForest and returns a one-row request.
 func detectFixture(b *testing.B) (*actors.Engine, *messages.DetectRows) {
 	e := MustStart(b, b.TempDir(), nil)

@@ -115,7 +115,9 @@ func (d *detectorActor) Receive(ctx actor.Context) {
 	case *messages.Crash:
 		panic("detector " + d.id + ": injected crash")
 	case *messages.DetectRows:
-		d.detect(ctx, m)
+		d.detect(ctx, m, nil)
+	case *messages.DetectAsk:
+		d.detect(ctx, m.Req, m.Reply)
 	case *scoreRows:
 		if d.model == nil {
 			ctx.Respond(&scoreRowsReply{idx: m.idx, err: untrained(d.id)})
@@ -183,9 +185,14 @@ func (d *detectorActor) load() error {
 	return nil
 }
 
-func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
+// detect scores m's rows. The reply goes to to when it is set (a DetectAsk's Reply), else to
+// the sender (a request future).
+func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows, to func(*messages.DetectRowsReply)) {
 	start := time.Now()
 	reply := func(r *messages.DetectRowsReply) { ctx.Respond(r) }
+	if to != nil {
+		reply = to
+	}
 	if d.model == nil {
 		reply(&messages.DetectRowsReply{Error: remoteErr(untrained(d.id))})
 		return
@@ -252,16 +259,21 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows) {
 		d.deps.publish(ev)
 		return
 	}
-	sender, sys, publish := ctx.Sender(), ctx.ActorSystem(), d.deps.publish
+	send := reply // the callback runs on the writer's goroutine: it must not touch ctx
+	if to == nil {
+		sender, sys := ctx.Sender(), ctx.ActorSystem()
+		send = func(r *messages.DetectRowsReply) { sys.Root.Send(sender, r) }
+	}
+	publish := d.deps.publish
 	d.deps.writer.submit(&writeReq{
 		records: recs, detector: d.id, hour: now, count: len(results), anomalies: anomalies,
 		scoreSum: scoreSum, micros: elapsed.Microseconds(),
 		cb: func(err error) {
 			if err != nil {
-				sys.Root.Send(sender, &messages.DetectRowsReply{Error: remoteErr(messages.Errorf(messages.CodeInternal, "storage error"))})
+				send(&messages.DetectRowsReply{Error: remoteErr(messages.Errorf(messages.CodeInternal, "storage error"))})
 				return
 			}
-			sys.Root.Send(sender, rep)
+			send(rep)
 			publish(ev)
 		},
 	})

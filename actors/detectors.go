@@ -91,6 +91,13 @@ func (d *detectors) Receive(ctx actor.Context) {
 			return
 		}
 		ctx.Forward(d.child(ctx, m.DetectorId))
+	case *messages.DetectAsk:
+		p := messages.Principal{UserID: m.Req.UserId, Role: messages.Role(m.Req.Role)}
+		if _, err := d.writable(p, m.Req.DetectorId); err != nil {
+			m.Reply(&messages.DetectRowsReply{Error: remoteErr(err)})
+			return
+		}
+		ctx.Send(d.child(ctx, m.Req.DetectorId), m)
 	case *scoreRows:
 		if _, ok := d.meta[m.id]; !ok {
 			ctx.Respond(&scoreRowsReply{idx: m.idx, err: messages.Errorf(messages.CodeNotFound, "detector %s not found", m.id)})

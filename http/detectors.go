@@ -162,14 +162,22 @@ func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 		return
 	}
 	id := pathArg(ctx, "detector_id")
-	rep, err := ask[*messages.DetectRowsReply](s, s.actors.Detectors, &messages.DetectRows{
+	if s.actors.Detectors == nil {
+		s.writeError(ctx, messages.Errorf(messages.CodeUnavailable, "this service is not configured"))
+		return
+	}
+	// A DetectAsk, not a request future: the hot path skips the future's registry entry and timer.
+	a := messages.NewDetectAsk(&messages.DetectRows{
 		DetectorId: id, UserId: p.UserID, Role: string(p.Role), RowsJson: data, StoreResults: true,
 	})
-	if err == nil && rep.Error != nil {
-		err = fromRemote(rep.Error)
+	s.actors.Root.Send(s.actors.Detectors, a)
+	rep, ok := a.Wait(s.cfg.AskTimeout)
+	if !ok {
+		s.writeError(ctx, messages.Errorf(messages.CodeTimeout, "the service did not answer in time"))
+		return
 	}
-	if err != nil {
-		s.writeError(ctx, err)
+	if rep.Error != nil {
+		s.writeError(ctx, fromRemote(rep.Error))
 		return
 	}
 	ctx.SetStatusCode(fasthttp.StatusOK)

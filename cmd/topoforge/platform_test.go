@@ -189,6 +189,13 @@ func TestPlatformDetectorLifecycle(t *testing.T) {
 	c.expect(200, "DELETE", "/api/v1/detectors/"+det, nil, p.usr...)
 	c.expect(404, "GET", "/api/v1/detectors/"+det, nil, p.usr...)
 	c.expect(404, "GET", "/api/v1/detectors/"+det+"/results", nil, p.usr...)
+	// A deleted detector answers detect with 404 at once (the detect path's DetectAsk gets its
+	// reply from the manager; it must not wait for a timeout).
+	start := time.Now()
+	c.expect(404, "POST", "/api/v1/detectors/"+det+"/detect", map[string]any{"data": []any{map[string]any{"amount": 1}}}, p.usr...)
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("detect on a deleted detector took %v", el)
+	}
 }
 
 func TestPlatformPaginationAndFilters(t *testing.T) {
