@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -150,6 +151,8 @@ type Server struct {
 	wsClients      atomic.Int64
 	wsWriteBuffers sync.Pool
 
+	conns connTracker // keep-alive connections, so Close can end those between requests
+
 	mu       sync.Mutex
 	ln       net.Listener
 	closed   bool
@@ -178,7 +181,8 @@ func New(cfg Config, a Actors, issuer *auth.Issuer) (*Server, error) {
 	s.router.MethodNotAllowed = s.wrap(&route{path: "unmatched", access: public, h: s.methodNotAllowed})
 	s.router.HandleOPTIONS = false
 	s.srv = &fasthttp.Server{
-		Handler:                       s.router.Handler,
+		Handler:                       func(ctx *fasthttp.RequestCtx) { s.conns.serve(ctx, s.router.Handler) },
+		ConnState:                     s.conns.state,
 		ErrorHandler:                  s.fastHTTPError,
 		Name:                          "topoforge",
 		MaxRequestBodySize:            cfg.MaxBodyBytes,
@@ -215,14 +219,24 @@ func (s *Server) Serve(ln net.Listener) error {
 	return nil
 }
 
-// Close stops accepting connections and waits for open requests to finish. It also closes the
+// Close stops accepting connections, closes keep-alive connections between requests and waits
+// (up to the write timeout) for the requests being handled to finish. It also closes the
 // listener, so a Serve that had not yet started returns at once.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	ln := s.ln
 	s.mu.Unlock()
-	err := s.srv.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout+time.Second)
+	defer cancel()
+	srvDone := make(chan struct{})
+	var err error
+	go func() {
+		defer close(srvDone)
+		err = s.srv.ShutdownWithContext(ctx)
+	}()
+	s.conns.drain(srvDone, s.cfg.WriteTimeout)
+	<-srvDone
 	s.closeSessions()
 	if ln != nil {
 		_ = ln.Close() // already closed by Shutdown in the common case

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -710,5 +714,63 @@ func TestDetectorPassivation(t *testing.T) {
 	after := p.detect(p.usr, det, row)["results"].([]any)[0].(map[string]any)["anomaly_score"]
 	if after != before {
 		t.Errorf("after passivation %v, before %v", after, before)
+	}
+}
+
+// TestCloseEndsIdleKeepAliveConnections: connections with no request being handled do not hold
+// up the server's Close, an idle keep-alive one in a client's pool nor one opened and not yet
+// used (Go's HTTP client dials such spare connections under concurrent use; fasthttp's Shutdown
+// alone waited for its 30 s read timeout), while a request being handled when Close starts still
+// gets its answer.
+func TestCloseEndsIdleKeepAliveConnections(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := m.Run(); err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	t.Cleanup(func() {
+		if !closed {
+			_ = m.Close()
+		}
+	})
+	c := newClient(t, m)
+	c.register("closer")
+	tok, _ := c.login("closer")
+	p := &platform{m: m, c: c, usr: bearer(tok)}
+	big := p.dataset(p.usr, "big", txRows(6000, 60, 7), "")
+	det := p.detector(p.usr, "LOF", map[string]any{"n_neighbors": 35})
+	c.expect(200, "GET", "/api/v1/health", nil) // leaves an idle connection in c's pool
+	spare, err := net.Dial("tcp", m.Addr())     // a connection that never sends a request
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	answered := make(chan int, 1)
+	go func() {
+		resp, _ := c.do("POST", "/api/v1/detectors/"+det+"/train", map[string]any{"dataset_id": big}, p.usr...)
+		answered <- resp.StatusCode
+	}()
+	time.Sleep(30 * time.Millisecond) // the training request is in its handler
+	start := time.Now()
+	err = m.Close()
+	closed = true
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("Close took %v with an idle keep-alive connection open", el)
+	}
+	if err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	select {
+	case code := <-answered:
+		if code != 200 {
+			t.Errorf("the request in flight at Close got %d, want 200", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the request in flight at Close got no answer")
+	}
+	_ = spare.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := spare.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the unused connection is still open after Close: read %d, %v", n, err)
 	}
 }
