@@ -22,16 +22,18 @@ type tokenCache struct {
 }
 
 type cachedToken struct {
-	p       messages.Principal
+	p       *messages.Principal // shared by every request of the token: read-only
 	expires time.Time
 }
 
-func (c *tokenCache) get(tok string, now time.Time) (messages.Principal, bool) {
+// get returns the principal of a cached, unexpired token; it must not be modified. It does not
+// allocate (the lookup converts tok without copying it).
+func (c *tokenCache) get(tok []byte, now time.Time) (*messages.Principal, bool) {
 	c.mu.RLock()
-	e, ok := c.m[tok]
+	e, ok := c.m[string(tok)]
 	c.mu.RUnlock()
 	if !ok || !now.Before(e.expires) {
-		return messages.Principal{}, false
+		return nil, false
 	}
 	return e.p, true
 }
@@ -44,6 +46,6 @@ func (c *tokenCache) put(tok string, p messages.Principal, expires, now time.Tim
 	if c.m == nil || len(c.m) >= tokenCacheSize {
 		c.m = make(map[string]cachedToken, 1024)
 	}
-	c.m[tok] = cachedToken{p: p, expires: expires}
+	c.m[tok] = cachedToken{p: &p, expires: expires}
 	c.mu.Unlock()
 }

@@ -12,14 +12,14 @@ func TestTokenCacheExpiry(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := messages.Principal{UserID: "u", Role: messages.RoleUser}
 	c.put("a", p, now.Add(time.Minute), now)
-	if got, ok := c.get("a", now.Add(59*time.Second)); !ok || got != p {
+	if got, ok := c.get([]byte("a"), now.Add(59*time.Second)); !ok || *got != p {
 		t.Errorf("get before expiry = %v, %v", got, ok)
 	}
-	if _, ok := c.get("a", now.Add(time.Minute)); ok {
+	if _, ok := c.get([]byte("a"), now.Add(time.Minute)); ok {
 		t.Error("token served at its expiry")
 	}
 	c.put("b", p, now.Add(time.Hour), now)
-	if _, ok := c.get("b", now.Add(tokenCacheTTL)); ok {
+	if _, ok := c.get([]byte("b"), now.Add(tokenCacheTTL)); ok {
 		t.Error("token trusted past the cache TTL")
 	}
 	for i := range tokenCacheSize + 1 {
