@@ -48,7 +48,13 @@ type colSurprise struct {
 func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomalous bool, attr []float64) (string, []Contribution) {
 	p := d.prep
 	floor := 0.5 / float64(max(d.rows, 1))
-	info := make([]colSurprise, len(p.cols))
+	var infoBuf [16]colSurprise // the common case without a heap allocation per row
+	info := infoBuf[:0]
+	if len(p.cols) > len(infoBuf) {
+		info = make([]colSurprise, len(p.cols))
+	} else {
+		info = infoBuf[:len(p.cols)]
+	}
 	for j := range info {
 		info[j] = colSurprise{j: j, missing: true}
 	}
@@ -122,6 +128,7 @@ func (d *Detector) explain(row []any, plan []int, x []float64, q float64, anomal
 		idx = idx[:maxExplained]
 	}
 	var b strings.Builder
+	b.Grow(96 + 64*min(len(idx)+len(missing), maxExplained+2)) // most sentences in one allocation
 	if anomalous {
 		b.WriteString("Anomalous: score above the threshold (anomaly_score ")
 	} else {
