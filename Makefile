@@ -15,8 +15,8 @@ build:
 run:
 	$(GO) run ./cmd/topoforge serve -addr :8000 -data ./data
 
-## test: vet and run every test (what CI runs)
-test: vet
+## test: gofmt check, vet and every test (what CI runs)
+test: lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 test-race:
