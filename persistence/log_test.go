@@ -355,7 +355,8 @@ func TestLogCompression(t *testing.T) {
 // TestLogValuesLiveInTheValueLog writes result-segment-sized values (600 bytes) into the
 // detection log: by default they go to Badger's value log and the tables hold pointers (far
 // smaller than the values), with LogValueThreshold < 0 the tables hold the values; both read back
-// after a reopen, including after value-log garbage collection.
+// after a reopen under the other setting (a directory from before the value-log default opened
+// by a newer binary, and back), with value-log garbage collection running.
 func TestLogValuesLiveInTheValueLog(t *testing.T) {
 	const n = 3000
 	keys, vals := make([][]byte, n), make([][]byte, n)
@@ -383,6 +384,7 @@ func TestLogValuesLiveInTheValueLog(t *testing.T) {
 		}
 		sizes[th] = sstBytes(t, filepath.Join(o.Dir, "log"))
 		o.GCInterval = time.Millisecond // exercise value-log GC while reading
+		o.LogValueThreshold = -1 - th   // and read under the other threshold (0 ↔ -1)
 		s, err = persistence.Open(o)
 		if err != nil {
 			t.Fatal(err)
