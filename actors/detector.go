@@ -189,9 +189,9 @@ func (d *detectorActor) load() error {
 // the sender (a request future).
 func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows, to func(*messages.DetectRowsReply)) {
 	start := time.Now()
-	reply := func(r *messages.DetectRowsReply) { ctx.Respond(r) }
-	if to != nil {
-		reply = to
+	reply := to
+	if reply == nil {
+		reply = func(r *messages.DetectRowsReply) { ctx.Respond(r) }
 	}
 	if d.model == nil {
 		reply(&messages.DetectRowsReply{Error: remoteErr(untrained(d.id))})

@@ -33,6 +33,7 @@ type resultWriter struct {
 	interval time.Duration
 
 	mu     sync.Mutex
+	lastHK hourKeyMemo           // the last request's dstat key, reused while detector and hour match
 	totals map[string]*detTotals // detector ID → totals, loaded lazily
 	hours  map[string]*hourStats // dstat key → stats, loaded lazily
 	done   chan struct{}
@@ -156,6 +157,26 @@ func (w *resultWriter) fill(batch []*writeReq) []*writeReq {
 	return batch
 }
 
+// hourKeyMemo remembers one hourKey result: consecutive requests of a detector within one hour
+// share it, which spares a time format and two allocations per request.
+type hourKeyMemo struct {
+	detector string
+	hour     int64 // Unix hour
+	key      string
+}
+
+// get returns hourKey(detector, t), from the memo when it matches.
+func (m *hourKeyMemo) get(detector string, t time.Time) string {
+	h := t.Unix() / 3600
+	if t.Unix() < 0 && t.Unix()%3600 != 0 {
+		h-- // floor for times before 1970
+	}
+	if m.key == "" || m.hour != h || m.detector != detector {
+		*m = hourKeyMemo{detector: detector, hour: h, key: hourKey(detector, t)}
+	}
+	return m.key
+}
+
 func hourKey(detector string, t time.Time) string {
 	return "dstat/" + detector + "/" + t.UTC().Format("2006010215")
 }
@@ -187,7 +208,7 @@ func (w *resultWriter) commit(batch []*writeReq, released func()) {
 		t.Total += int64(r.count)
 		t.Anomalies += int64(r.anomalies)
 		touchedT[r.detector] = true
-		hk := hourKey(r.detector, r.hour)
+		hk := w.lastHK.get(r.detector, r.hour)
 		h := w.hourLocked(hk)
 		h.Count += int64(r.count)
 		h.Anomalies += int64(r.anomalies)

@@ -66,3 +66,24 @@ func TestEngineKeepsCommitInterval(t *testing.T) {
 		_ = s.Close()
 	}
 }
+
+// TestHourKeyMemo: the memo returns hourKey's answer for every (detector, time), across hour
+// boundaries, detector changes and times before 1970.
+func TestHourKeyMemo(t *testing.T) {
+	var m hourKeyMemo
+	base := time.Date(2026, 11, 24, 13, 59, 59, 0, time.UTC)
+	cases := []struct {
+		det string
+		t   time.Time
+	}{
+		{"a", base}, {"a", base.Add(time.Second)}, {"a", base.Add(time.Second)}, {"b", base.Add(time.Second)},
+		{"b", base.Add(time.Hour)}, {"a", base}, {"a", time.Date(1969, 12, 31, 23, 30, 0, 0, time.UTC)},
+		{"a", time.Date(1970, 1, 1, 0, 30, 0, 0, time.UTC)}, {"a", time.Date(1969, 12, 31, 22, 0, 0, 0, time.UTC)},
+		{"a", base.In(time.FixedZone("x", 5400))},
+	}
+	for _, c := range cases {
+		if got, want := m.get(c.det, c.t), hourKey(c.det, c.t); got != want {
+			t.Errorf("memo(%s, %v) = %s, want %s", c.det, c.t, got, want)
+		}
+	}
+}
