@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -171,7 +172,7 @@ func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 		DetectorId: id, UserId: p.UserID, Role: string(p.Role), RowsJson: data, StoreResults: true,
 	})
 	s.actors.Root.Send(s.actors.Detectors, a)
-	rep, ok := a.Wait(s.cfg.AskTimeout)
+	rep, ok := s.waitDetect(a)
 	if !ok {
 		s.writeError(ctx, messages.Errorf(messages.CodeTimeout, "the service did not answer in time"))
 		return
@@ -328,4 +329,20 @@ func (s *Server) performance(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 	askAndWrite(s, ctx, s.actors.Detectors, &messages.GetPerformance{
 		Principal: *p, DetectorID: string(ctx.QueryArgs().Peek("detector_id")), Period: string(ctx.QueryArgs().Peek("period")),
 	}, fasthttp.StatusOK, func(r *messages.Performance) any { return r })
+}
+
+// waitDetect waits up to AskTimeout for a's reply with a pooled timer (since Go 1.23 a stopped
+// timer delivers nothing late, so reuse is safe).
+func (s *Server) waitDetect(a *messages.DetectAsk) (*messages.DetectRowsReply, bool) {
+	t, _ := s.timers.Get().(*time.Timer)
+	if t == nil {
+		t = time.NewTimer(s.cfg.AskTimeout)
+	} else {
+		t.Reset(s.cfg.AskTimeout)
+	}
+	defer func() {
+		t.Stop()
+		s.timers.Put(t)
+	}()
+	return a.WaitC(t.C)
 }

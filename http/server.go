@@ -148,6 +148,7 @@ type Server struct {
 	cpu      cpuSampler
 
 	parsers        fastjson.ParserPool // for detect request envelopes
+	timers         sync.Pool           // *time.Timer for detect waits
 	wsClients      atomic.Int64
 	wsWriteBuffers sync.Pool
 

@@ -32,10 +32,16 @@ func (a *DetectAsk) Wait(timeout time.Duration) (*DetectRowsReply, bool) {
 	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
+	return a.WaitC(t.C)
+}
+
+// WaitC returns the reply, or false once deadline delivers (a timer's channel the caller owns,
+// e.g. from a pool, so the wait costs no timer of its own).
+func (a *DetectAsk) WaitC(deadline <-chan time.Time) (*DetectRowsReply, bool) {
 	select {
 	case r := <-a.reply:
 		return r, true
-	case <-t.C:
+	case <-deadline:
 		return nil, false
 	}
 }

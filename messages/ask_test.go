@@ -34,3 +34,29 @@ func TestDetectAsk(t *testing.T) {
 		t.Fatal("Reply after a timed-out Wait blocked")
 	}
 }
+
+// TestDetectAskWaitCReusedTimer: one timer serves waits one after another (as the HTTP server's
+// pool uses it): a wait that timed out leaves nothing behind for the next, which gets its reply.
+func TestDetectAskWaitCReusedTimer(t *testing.T) {
+	tm := time.NewTimer(10 * time.Millisecond)
+	if _, ok := NewDetectAsk(&DetectRows{}).WaitC(tm.C); ok {
+		t.Fatal("a wait with no reply returned one")
+	}
+	tm.Stop()
+	tm.Reset(time.Hour)
+	a := NewDetectAsk(&DetectRows{})
+	go func() { time.Sleep(5 * time.Millisecond); a.Reply(&DetectRowsReply{TotalSamples: 3}) }()
+	if r, ok := a.WaitC(tm.C); !ok || r.TotalSamples != 3 {
+		t.Errorf("second wait on the reused timer = %v %v, want the reply", r, ok)
+	}
+	tm.Stop()
+	tm.Reset(time.Nanosecond) // fires at once, then is stopped before the next use
+	time.Sleep(time.Millisecond)
+	tm.Stop()
+	tm.Reset(time.Hour)
+	b := NewDetectAsk(&DetectRows{})
+	go func() { time.Sleep(5 * time.Millisecond); b.Reply(&DetectRowsReply{TotalSamples: 4}) }() // a stale tick would win
+	if r, ok := b.WaitC(tm.C); !ok || r.TotalSamples != 4 {
+		t.Errorf("wait after a fired-and-stopped timer = %v %v, want the reply", r, ok)
+	}
+}
