@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
 
 	"github.com/topoforge/topoforge/messages"
 	"github.com/topoforge/topoforge/stream"
@@ -132,10 +133,11 @@ type Engine struct {
 	// TDA is the pool of topology workers.
 	TDA *actor.PID
 
-	root   *actor.PID
-	log    *slog.Logger
-	writer *resultWriter
-	disp   *poolDispatcher
+	root        *actor.PID
+	log         *slog.Logger
+	writer      *resultWriter
+	deadLetters *eventstream.Subscription
+	disp        *poolDispatcher
 }
 
 // Start starts the actor system, the root supervisor and its children, and waits until they have
@@ -173,6 +175,7 @@ func Start(cfg Config) (*Engine, error) {
 	}
 	e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments = r.users, r.detectors, r.datasets, r.ensembles, r.experiments
 	e.Streams, e.TDA = r.streams, r.tda
+	e.deadLetters = sys.EventStream.Subscribe(e.redeliver)
 	// A round trip to each manager proves it has loaded its state.
 	for _, m := range []*actor.PID{e.Users, e.Detectors, e.Datasets, e.Ensembles, e.Experiments, e.Streams, e.TDA} {
 		if _, err := sys.Root.RequestFuture(m, &statsProbe{}, 30*time.Second).Result(); err != nil {
@@ -186,6 +189,7 @@ func Start(cfg Config) (*Engine, error) {
 // Stop stops the root (children first, each flushing its state), commits queued results and
 // shuts the system down.
 func (e *Engine) Stop() error {
+	e.System.EventStream.Unsubscribe(e.deadLetters)
 	err := e.Root.StopFuture(e.root).Wait()
 	e.writer.close()
 	e.System.Shutdown()
@@ -194,6 +198,27 @@ func (e *Engine) Stop() error {
 		return fmt.Errorf("stop root: %w", err)
 	}
 	return nil
+}
+
+// redeliver gives a DetectAsk that became a dead letter (its detector's actor stopped, e.g. to
+// passivate, after the manager looked it up) back to the detectors manager, which starts the
+// actor again; after MaxResends it answers 503. A request future would have got a
+// DeadLetterResponse; a DetectAsk has no sender, so without this it would wait for its timeout.
+func (e *Engine) redeliver(evt any) {
+	dl, ok := evt.(*actor.DeadLetterEvent)
+	if !ok {
+		return
+	}
+	a, ok := dl.Message.(*messages.DetectAsk)
+	if !ok {
+		return
+	}
+	if a.Resend() {
+		e.Root.Send(e.Detectors, a)
+		return
+	}
+	a.Reply(&messages.DetectRowsReply{Error: remoteErr(messages.Errorf(messages.CodeUnavailable,
+		"detector %s is restarting: retry the request", a.Req.DetectorId))})
 }
 
 // rootStrategy is the supervision strategy of the root and the managers: OneForOne (a crash

@@ -12,6 +12,20 @@ type DetectAsk struct {
 	// Req is the request, as DetectRows would carry it.
 	Req   *DetectRows
 	reply chan *DetectRowsReply
+	sends int // times it was sent again after reaching no actor (Resend)
+}
+
+// MaxResends bounds Resend.
+const MaxResends = 3
+
+// Resend reports whether an ask that reached no actor (a dead letter: its detector's actor
+// stopped between the manager's lookup and the delivery) may be sent again, and counts it.
+func (a *DetectAsk) Resend() bool {
+	if a.sends >= MaxResends {
+		return false
+	}
+	a.sends++
+	return true
 }
 
 // NewDetectAsk returns an ask for req with room for its one reply, so the actor that answers
