@@ -3,6 +3,7 @@ package http
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +39,36 @@ func newMetrics() *metrics {
 func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// routeMetrics are one route's series, looked up once (a label lookup hashes the values and
+// takes the vector's lock on every request otherwise). The 200 counter is the common case; other
+// statuses go through observe's lookup. Series appear on first use, as with observe.
+type routeMetrics struct {
+	latency atomic.Pointer[prometheus.Histogram]
+	ok      atomic.Pointer[prometheus.Counter]
+}
+
+// observeRoute is observe for route, through rm's cached series.
+func (m *metrics) observeRoute(rm *routeMetrics, route string, status int, d time.Duration) {
+	h := rm.latency.Load()
+	if h == nil {
+		v := m.latency.WithLabelValues(route).(prometheus.Histogram)
+		h = &v
+		rm.latency.Store(h)
+	}
+	(*h).Observe(d.Seconds())
+	if status != 200 {
+		m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+		return
+	}
+	c := rm.ok.Load()
+	if c == nil {
+		v := m.requests.WithLabelValues(route, "200")
+		c = &v
+		rm.ok.Store(c)
+	}
+	(*c).Inc()
 }
 
 // cpuSampler measures the process's CPU use between calls, as a percentage of one core.

@@ -90,12 +90,13 @@ func validRequestID(id string) bool {
 // wrap runs the pipeline every route shares: request ID, authentication, rate limit,
 // authorization, the handler, then metrics and the debug request line.
 func (s *Server) wrap(r *route) fasthttp.RequestHandler {
+	rm := &routeMetrics{} // this route's Prometheus series
 	return func(ctx *fasthttp.RequestCtx) {
 		start := time.Now()
 		ensureRequestID(ctx)
 		s.serveRoute(ctx, r)
 		status := ctx.Response.StatusCode()
-		s.metrics.observe(r.path, status, time.Since(start))
+		s.metrics.observeRoute(rm, r.path, status, time.Since(start))
 		if s.log.Enabled(context.Background(), slog.LevelDebug) { // the arguments allocate
 			s.log.Debug("request", "request_id", requestID(ctx), "method", string(ctx.Method()),
 				"path", string(ctx.Path()), "status", status, "duration", time.Since(start))
@@ -105,11 +106,20 @@ func (s *Server) wrap(r *route) fasthttp.RequestHandler {
 
 func (s *Server) serveRoute(ctx *fasthttp.RequestCtx, r *route) {
 	p, authErr := s.authenticate(ctx)
-	key, role := "ip:"+ctx.RemoteIP().String(), messages.Role("")
+	role := messages.Role("")
 	if p != nil {
-		key, role = "u:"+p.UserID, p.Role
+		role = p.Role
 	}
-	d := s.limiters.allow(key, s.cfg.RateLimits.forRole(role), s.cfg.Now())
+	d := decision{ok: true, limit: -1}
+	if limit := s.cfg.RateLimits.forRole(role); limit > 0 { // the key allocates: only when limited
+		var key string
+		if p != nil {
+			key = "u:" + p.UserID
+		} else {
+			key = "ip:" + ctx.RemoteIP().String()
+		}
+		d = s.limiters.allow(key, limit, s.cfg.Now())
+	}
 	if d.limit > 0 {
 		h := &ctx.Response.Header
 		h.Set("X-RateLimit-Limit", strconv.Itoa(d.limit))

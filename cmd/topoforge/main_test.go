@@ -455,6 +455,28 @@ func TestHealthStatusMetricsDocs(t *testing.T) {
 		!bytes.Contains(body, []byte("topoforge_http_request_duration_seconds_bucket")) {
 		t.Errorf("/metrics lacks request counters:\n%.2000s", body)
 	}
+	// Exact counts through the per-route cached series: 1 + 2 more /health, and statuses other
+	// than 200 counted on their own.
+	for _, path := range []string{"/health", "/health", "/api/v1/nope"} {
+		if r, err := http.Get("http://" + m.Addr() + path); err == nil {
+			r.Body.Close()
+		}
+	}
+	resp, err = http.Get("http://" + m.Addr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, line := range []string{
+		`topoforge_http_requests_total{route="/health",status="200"} 3`,
+		`topoforge_http_request_duration_seconds_count{route="/health"} 3`,
+		`topoforge_http_requests_total{route="unmatched",status="404"} 1`,
+	} {
+		if !bytes.Contains(body, []byte(line+"\n")) {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
 	resp, err = http.Get("http://" + m.Addr() + "/docs")
 	if err != nil {
 		t.Fatal(err)
