@@ -161,17 +161,14 @@ func (w *resultWriter) fill(batch []*writeReq) []*writeReq {
 // share it, which spares a time format and two allocations per request.
 type hourKeyMemo struct {
 	detector string
-	hour     int64 // Unix hour
+	hour     time.Time // t truncated to the hour
 	key      string
 }
 
 // get returns hourKey(detector, t), from the memo when it matches.
 func (m *hourKeyMemo) get(detector string, t time.Time) string {
-	h := t.Unix() / 3600
-	if t.Unix() < 0 && t.Unix()%3600 != 0 {
-		h-- // floor for times before 1970
-	}
-	if m.key == "" || m.hour != h || m.detector != detector {
+	h := t.Truncate(time.Hour) // whole hours since the zero time: the same hours as UTC's
+	if m.key == "" || !m.hour.Equal(h) || m.detector != detector {
 		*m = hourKeyMemo{detector: detector, hour: h, key: hourKey(detector, t)}
 	}
 	return m.key

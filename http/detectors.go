@@ -164,7 +164,7 @@ func (s *Server) detect(ctx *fasthttp.RequestCtx, p *messages.Principal) {
 	}
 	id := pathArg(ctx, "detector_id")
 	if s.actors.Detectors == nil {
-		s.writeError(ctx, messages.Errorf(messages.CodeUnavailable, "this service is not configured"))
+		s.writeError(ctx, errUnconfigured())
 		return
 	}
 	// A DetectAsk, not a request future: the hot path skips the future's registry entry and timer.

@@ -3,7 +3,6 @@ package http
 import (
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,39 +35,33 @@ func newMetrics() *metrics {
 	return m
 }
 
-func (m *metrics) observe(route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(route).Observe(d.Seconds())
-}
-
-// routeMetrics are one route's series, looked up once (a label lookup hashes the values and
-// takes the vector's lock on every request otherwise). The 200 counter is the common case; other
-// statuses go through observe's lookup. Series appear on first use, as with observe.
+// routeMetrics are one route's series, each looked up once, on first use (a label lookup hashes
+// the values and takes the vector's lock). The 200 counter is the common case; other statuses are
+// looked up per request.
 type routeMetrics struct {
-	latency atomic.Pointer[prometheus.Histogram]
-	ok      atomic.Pointer[prometheus.Counter]
+	route   string
+	m       *metrics
+	latency func() prometheus.Observer
+	ok      func() prometheus.Counter
 }
 
-// observeRoute is observe for route, through rm's cached series.
-func (m *metrics) observeRoute(rm *routeMetrics, route string, status int, d time.Duration) {
-	h := rm.latency.Load()
-	if h == nil {
-		v := m.latency.WithLabelValues(route).(prometheus.Histogram)
-		h = &v
-		rm.latency.Store(h)
+// forRoute returns the series of route.
+func (m *metrics) forRoute(route string) *routeMetrics {
+	return &routeMetrics{
+		route: route, m: m,
+		latency: sync.OnceValue(func() prometheus.Observer { return m.latency.WithLabelValues(route) }),
+		ok:      sync.OnceValue(func() prometheus.Counter { return m.requests.WithLabelValues(route, "200") }),
 	}
-	(*h).Observe(d.Seconds())
-	if status != 200 {
-		m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+}
+
+// observe records one request of the route.
+func (rm *routeMetrics) observe(status int, d time.Duration) {
+	rm.latency().Observe(d.Seconds())
+	if status == 200 {
+		rm.ok().Inc()
 		return
 	}
-	c := rm.ok.Load()
-	if c == nil {
-		v := m.requests.WithLabelValues(route, "200")
-		c = &v
-		rm.ok.Store(c)
-	}
-	(*c).Inc()
+	rm.m.requests.WithLabelValues(rm.route, strconv.Itoa(status)).Inc()
 }
 
 // cpuSampler measures the process's CPU use between calls, as a percentage of one core.

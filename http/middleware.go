@@ -90,13 +90,13 @@ func validRequestID(id string) bool {
 // wrap runs the pipeline every route shares: request ID, authentication, rate limit,
 // authorization, the handler, then metrics and the debug request line.
 func (s *Server) wrap(r *route) fasthttp.RequestHandler {
-	rm := &routeMetrics{} // this route's Prometheus series
+	rm := s.metrics.forRoute(r.path)
 	return func(ctx *fasthttp.RequestCtx) {
 		start := time.Now()
 		ensureRequestID(ctx)
 		s.serveRoute(ctx, r)
 		status := ctx.Response.StatusCode()
-		s.metrics.observeRoute(rm, r.path, status, time.Since(start))
+		rm.observe(status, time.Since(start))
 		if s.log.Enabled(context.Background(), slog.LevelDebug) { // the arguments allocate
 			s.log.Debug("request", "request_id", requestID(ctx), "method", string(ctx.Method()),
 				"path", string(ctx.Path()), "status", status, "duration", time.Since(start))
@@ -206,6 +206,11 @@ func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*messages.Principal, er
 	return nil, nil
 }
 
+// errUnconfigured is the 503 of a route whose actor the server was built without.
+func errUnconfigured() *messages.Error {
+	return messages.Errorf(messages.CodeUnavailable, "this service is not configured")
+}
+
 // ask sends msg to pid and waits up to AskTimeout for a reply of type T.
 func ask[T any](s *Server, pid *actor.PID, msg any) (T, error) {
 	return askTimeout[T](s, pid, msg, s.cfg.AskTimeout)
@@ -215,7 +220,7 @@ func ask[T any](s *Server, pid *actor.PID, msg any) (T, error) {
 func askTimeout[T any](s *Server, pid *actor.PID, msg any, d time.Duration) (T, error) {
 	var zero T
 	if pid == nil {
-		return zero, messages.Errorf(messages.CodeUnavailable, "this service is not configured")
+		return zero, errUnconfigured()
 	}
 	res, err := s.actors.Root.RequestFuture(pid, msg, d).Result()
 	if err != nil {

@@ -39,11 +39,6 @@ func (a *DetectAsk) Reply(r *DetectRowsReply) { a.reply <- r }
 
 // Wait returns the reply, or false when none came within timeout.
 func (a *DetectAsk) Wait(timeout time.Duration) (*DetectRowsReply, bool) {
-	select {
-	case r := <-a.reply:
-		return r, true
-	default:
-	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	return a.WaitC(t.C)
