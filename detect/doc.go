@@ -77,6 +77,14 @@
 // each feature within two trees of n_estimators/d times). Scoring and the
 // serialised model are unchanged.
 //
+// With draws = "sklearn" the forest instead takes scikit-learn's own random
+// stream (NumPy's legacy MT19937 RandomState and the tree splitter's rand_r,
+// draw for draw: sktree.go): for the same data, parameters and random_state
+// it grows the same trees as scikit-learn 1.2's IsolationForest and, since
+// its thresholds are compared as scikit-learn compares them (inputs rounded
+// to float32), gives the same scores; on every row of the 19 ODDS sets they
+// differ by at most 2.2e-16.
+//
 // # Neighbour methods
 //
 // LOF and KNN find exact neighbours in O(n·d + n·k) memory: a KD-tree for

@@ -30,6 +30,11 @@ func iforestDef() algoDef {
 				"max_features": {Type: TypeFloat, Default: 1.0, Min: fp(0), Max: fp(1), MinExclusive: true,
 					Description: "Fraction of the features drawn (without replacement, at least one) for each tree"},
 				"random_state": randomStateSpec(),
+				"draws": {Type: TypeString, Default: drawsStratified, Enum: []string{drawsStratified, drawsSklearn},
+					Description: "How the trees are drawn: stratified (each tree as scikit-learn draws it, the split draws " +
+						"stratified across trees for a lower-variance score) or sklearn (scikit-learn's own random stream: " +
+						"for the same random_state the same trees and scores as scikit-learn 1.2's IsolationForest, " +
+						"inputs rounded to float32 as it rounds them)"},
 			}),
 			Complexity:  "O(t·ψ·log ψ) fit, O(t·log ψ) per row",
 			Scalability: "excellent",
@@ -55,7 +60,8 @@ type iforest struct {
 	maxSamples  int
 	maxFeatures float64
 	seed        uint64
-	independent bool // draw every split independently, as before stratification (tests' reference)
+	draws       string // drawsStratified or drawsSklearn
+	independent bool   // draw every split independently, as before stratification (tests' reference)
 
 	depth int       // traversal steps: ceil(log2(samples per tree))
 	norm  float64   // nTrees * c(samples per tree)
@@ -70,6 +76,7 @@ func newIForest(p params) *iforest {
 		maxSamples:  p.i("max_samples"),
 		maxFeatures: p.f("max_features"),
 		seed:        uint64(p.i("random_state")),
+		draws:       p.s("draws"),
 	}
 }
 
@@ -170,16 +177,11 @@ func (b *ifBuilder) uniform(p, k int) float64 {
 }
 
 func (f *iforest) fit(x []float64, n, d int, train []float64) error {
-	ms := min(f.maxSamples, n)
-	f.depth = int(math.Ceil(math.Log2(float64(max(ms, 2)))))
-	f.norm = float64(f.nTrees) * avgPathLength(ms)
-	if f.norm == 0 {
-		f.norm = 1
+	if f.draws == drawsSklearn {
+		f.fitSklearn(x, n, d, train)
+		return nil
 	}
-	f.roots = make([]int32, f.nTrees)
-	capacity := min(f.nTrees*(2*ms-1), 1<<20)
-	f.nodes = make([]ifNode, 0, capacity)
-	f.leaf = make([]float64, 0, capacity)
+	ms := f.begin(n)
 	pool := make([]int, n)
 	for i := range pool {
 		pool[i] = i
@@ -212,6 +214,22 @@ func (f *iforest) fit(x []float64, n, d int, train []float64) error {
 	f.addSentinel()
 	f.scoreBatch(train, x, n, d)
 	return nil
+}
+
+// begin sizes an empty forest for n training rows and returns the rows per
+// tree, min(max_samples, n).
+func (f *iforest) begin(n int) int {
+	ms := min(f.maxSamples, n)
+	f.depth = int(math.Ceil(math.Log2(float64(max(ms, 2)))))
+	f.norm = float64(f.nTrees) * avgPathLength(ms)
+	if f.norm == 0 {
+		f.norm = 1
+	}
+	f.roots = make([]int32, f.nTrees)
+	capacity := min(f.nTrees*(2*ms-1), 1<<20)
+	f.nodes = make([]ifNode, 0, capacity)
+	f.leaf = make([]float64, 0, capacity)
+	return ms
 }
 
 func (f *iforest) addSentinel() {

@@ -17,7 +17,8 @@ const (
 	// floorSeeds is the number of random_state values (42, 43, ...) over
 	// which IsolationForest's mean ROC-AUC is compared with scikit-learn's
 	// mean over the same seeds (sklearnSeeds). A single seed cannot be
-	// compared: our draws cannot be NumPy's, and scikit-learn's own seed-42
+	// compared: the default (stratified) draws are not NumPy's (draws =
+	// "sklearn" are: TestSklearnDrawsGolden), and scikit-learn's own seed-42
 	// figure sits up to 1.9 of its standard deviations from its mean (pima:
 	// 0.692 against 0.669 ± 0.012; vowels: 0.716 against 0.750 ± 0.029).
 	floorSeeds = 10

@@ -122,10 +122,13 @@ func BenchmarkIForestRowPath(b *testing.B) {
 // preparation, training scores and calibration included.
 func BenchmarkIForestFit100k(b *testing.B) {
 	t := synthetic(100_000, 10)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		mustFit(b, "IsolationForest", nil, t)
+	for _, draws := range []string{"stratified", "sklearn"} {
+		b.Run(draws, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				mustFit(b, "IsolationForest", map[string]any{"draws": draws}, t)
+			}
+		})
 	}
 }
 

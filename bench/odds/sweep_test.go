@@ -62,6 +62,9 @@ func runs() []algoRun {
 		{"IsolationForest", "IsolationForest", "IForest", func(*Set) map[string]any {
 			return map[string]any{"n_estimators": 100, "max_samples": 256, "random_state": 42}
 		}},
+		{"IsolationForest-sklearn", "IsolationForest", "IForest", func(*Set) map[string]any {
+			return map[string]any{"n_estimators": 100, "max_samples": 256, "random_state": 42, "draws": "sklearn"}
+		}},
 		{"LOF", "LOF", "LOF", func(*Set) map[string]any { return map[string]any{"n_neighbors": 20} }},
 		{"OneClassSVM", "OneClassSVM", "OCSVM", func(s *Set) map[string]any {
 			return map[string]any{"nu": outlierRate(s)}
