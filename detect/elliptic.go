@@ -16,7 +16,8 @@ func ellipticDef() algoDef {
 			Category: "statistical",
 			Description: "Robust Gaussian envelope, as scikit-learn's EllipticEnvelope: the Minimum Covariance Determinant " +
 				"(FastMCD, Rousseeuw and Van Driessen 1999) with consistency correction and reweighting; the score is " +
-				"the squared Mahalanobis distance under the robust location and covariance.",
+				"the squared Mahalanobis distance under the robust location and covariance. Its random subsets are " +
+				"scikit-learn's (NumPy's RandomState stream), so a random_state starts from the same subsets as there.",
 			Parameters: withCommon(map[string]ParamSpec{
 				"support_fraction": {Type: TypeFloat, Default: 0.0, Min: fp(0), Max: fp(1),
 					Description: "Fraction of rows in the raw MCD support; 0 means the minimum, (n + d + 1) / 2 rows"},
@@ -48,7 +49,7 @@ func (m *elliptic) fit(x []float64, n, d int, train []float64) error {
 		h = int(m.frac * float64(n))
 	}
 	h = max(1, min(h, n))
-	f := &mcdFit{x: x, n: n, d: d, r: newRNG(m.seed, 0)}
+	f := &mcdFit{x: x, n: n, d: d, mt: newMT19937(uint32(m.seed))}
 	var raw estimate
 	all := make([]int, n)
 	for i := range all {

@@ -12,7 +12,8 @@ const maxMembers = 16
 
 // Defaults of the Ensemble algorithm, TopoForge's recommended default
 // detector: the maximum of the calibrated scores of IsolationForest, KNN,
-// HBOS and EllipticEnvelope had the best mean ROC-AUC (0.884; 0.885 with the stratified IsolationForest) of all
+// HBOS and EllipticEnvelope had the best mean ROC-AUC (0.885; 0.884 since EllipticEnvelope draws
+// scikit-learn's random subsets) of all
 // ensembles of up to five members on the 19 ODDS sets (bench/RESULTS.md,
 // "Recommended default").
 const (

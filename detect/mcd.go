@@ -11,11 +11,26 @@ import (
 // mcdFit holds the data and generator of one FastMCD run. It follows
 // scikit-learn's fast_mcd: random subsets of about 300 rows, 500 trials in
 // total with two C-steps each, the 10 best per subset pooled on up to 1500
-// rows, then the best refined on all rows.
+// rows, then the best refined on all rows. Its random subsets are
+// scikit-learn's too: the same RandomState permutations, drawn in the same
+// order from NumPy's stream (skrand.go), so a given random_state starts from
+// the same subsets as MinCovDet(random_state) does.
 type mcdFit struct {
 	x    []float64
 	n, d int
-	r    *rng
+	mt   *mt19937
+}
+
+// permute returns rows[p[0]], ..., rows[p[k-1]] for p =
+// RandomState.permutation(len(rows)), as fast_mcd and _c_step index their
+// current data with a permutation's prefix.
+func (f *mcdFit) permute(rows []int, k int) []int {
+	p := f.mt.permutation(len(rows))
+	out := make([]int, k)
+	for i := range out {
+		out[i] = rows[p[i]]
+	}
+	return out
 }
 
 // estimate is one candidate of the MCD search. The precision is computed
@@ -167,9 +182,7 @@ func smallest(rows []int, dist []float64, h int) []int {
 func (f *mcdFit) cstep(rows []int, h, iters int, init *estimate) estimate {
 	var sup []int
 	if init == nil {
-		p := slices.Clone(rows)
-		f.r.partialShuffle(p, h)
-		sup = slices.Clone(p[:h])
+		sup = f.permute(rows, h)
 		slices.Sort(sup)
 	} else {
 		sup = smallest(rows, f.dists(rows, init.loc, init.precision(f.d)), h)
@@ -202,7 +215,8 @@ func (f *mcdFit) final(rows []int, e estimate) estimate {
 }
 
 // selectBest runs one C-step search per trial (random starts when inits is
-// nil) and returns the best k by log-determinant, ties by trial order.
+// nil) and returns the best k by log-determinant, ties in NumPy's argsort
+// order.
 func (f *mcdFit) selectBest(rows []int, h, trials int, inits []estimate, k, iters int) []estimate {
 	var all []estimate
 	if inits == nil {
@@ -214,16 +228,16 @@ func (f *mcdFit) selectBest(rows []int, h, trials int, inits []estimate, k, iter
 			all = append(all, f.cstep(rows, h, iters, &inits[i]))
 		}
 	}
-	slices.SortStableFunc(all, func(a, b estimate) int {
-		switch {
-		case a.logdet < b.logdet:
-			return -1
-		case a.logdet > b.logdet:
-			return 1
-		}
-		return 0
-	})
-	return all[:min(k, len(all))]
+	dets := make([]float64, len(all))
+	for i, e := range all {
+		dets[i] = e.logdet
+	}
+	order := argsortNumPy(dets) // scikit-learn's np.argsort: its order among equal (often -Inf) dets
+	best := make([]estimate, min(k, len(all)))
+	for i := range best {
+		best[i] = all[order[i]]
+	}
+	return best
 }
 
 // fastMCD returns the raw MCD estimate of rows with support size h; dist
@@ -236,8 +250,7 @@ func (f *mcdFit) fastMCD(rows []int, h int) estimate {
 	}
 	nSub := n / 300
 	perSub := n / nSub
-	shuffled := slices.Clone(rows)
-	f.r.partialShuffle(shuffled, n)
+	shuffled := f.permute(rows, n)
 	hSub := int(math.Ceil(float64(perSub) * float64(h) / float64(n)))
 	trials := max(10, 500/nSub)
 	var pooled []estimate
@@ -251,9 +264,7 @@ func (f *mcdFit) fastMCD(rows []int, h int) estimate {
 	if n > 1500 {
 		nBest = 10
 	}
-	sel := slices.Clone(rows)
-	f.r.partialShuffle(sel, nMerged)
-	merged := slices.Clone(sel[:nMerged])
+	merged := f.permute(rows, nMerged)
 	best := f.selectBest(merged, hMerged, 0, pooled, nBest, 30)
 	if n <= 1500 {
 		b := f.final(merged, best[0])

@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // NumPy's legacy random stream, as scikit-learn draws from it.
 //
 // The "sklearn" draws of IsolationForest (see sktree.go) reproduce
@@ -144,4 +146,121 @@ func (m *mt19937) sampleWithoutReplacement(nPop, nSamples int) []int {
 		}
 	}
 	return out
+}
+
+// argsortNumPy returns the permutation numpy.argsort(v) (kind "quicksort",
+// NumPy 1.24's scalar introsort: median-of-three quicksort down to 16
+// elements, then insertion sort; heapsort past 2·log2(n) levels). It is not
+// stable: equal values come out in the order this algorithm leaves them,
+// which FastMCD's choice among equal determinants (often -Inf) depends on.
+// NaNs sort last.
+func argsortNumPy(v []float64) []int {
+	const smallQuicksort = 15
+	less := func(a, b float64) bool { return a < b || (b != b && a == a) }
+	n := len(v)
+	t := make([]int, n)
+	for i := range t {
+		t[i] = i
+	}
+	if n < 2 {
+		return t
+	}
+	type frame struct{ l, r, depth int }
+	var stack []frame
+	pl, pr := 0, n-1
+	cdepth := 2 * (bits.Len(uint(n)) - 1)
+	for {
+		if cdepth < 0 {
+			heapsortIdx(v, t[pl:pr+1], less)
+		} else {
+			for pr-pl > smallQuicksort {
+				pm := pl + (pr-pl)>>1
+				if less(v[t[pm]], v[t[pl]]) {
+					t[pm], t[pl] = t[pl], t[pm]
+				}
+				if less(v[t[pr]], v[t[pm]]) {
+					t[pr], t[pm] = t[pm], t[pr]
+				}
+				if less(v[t[pm]], v[t[pl]]) {
+					t[pm], t[pl] = t[pl], t[pm]
+				}
+				vp := v[t[pm]]
+				pi, pj := pl, pr-1
+				t[pm], t[pj] = t[pj], t[pm]
+				for {
+					for pi++; less(v[t[pi]], vp); pi++ {
+					}
+					for pj--; less(vp, v[t[pj]]); pj-- {
+					}
+					if pi >= pj {
+						break
+					}
+					t[pi], t[pj] = t[pj], t[pi]
+				}
+				t[pi], t[pr-1] = t[pr-1], t[pi]
+				cdepth--
+				if pi-pl < pr-pi { // push the larger part, go on with the smaller
+					stack = append(stack, frame{pi + 1, pr, cdepth})
+					pr = pi - 1
+				} else {
+					stack = append(stack, frame{pl, pi - 1, cdepth})
+					pl = pi + 1
+				}
+			}
+			for pi := pl + 1; pi <= pr; pi++ { // insertion sort
+				vi := t[pi]
+				vp := v[vi]
+				pj := pi
+				for pj > pl && less(vp, v[t[pj-1]]) {
+					t[pj] = t[pj-1]
+					pj--
+				}
+				t[pj] = vi
+			}
+		}
+		if len(stack) == 0 {
+			return t
+		}
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		pl, pr, cdepth = f.l, f.r, f.depth
+	}
+}
+
+// heapsortIdx sorts the indices a by v[a[i]] as NumPy's aheapsort does.
+func heapsortIdx(v []float64, a []int, less func(a, b float64) bool) {
+	n := len(a)
+	at := func(i int) *int { return &a[i-1] } // NumPy's heapsort indexes from 1
+	for l := n >> 1; l > 0; l-- {
+		tmp := *at(l)
+		i, j := l, l<<1
+		for j <= n {
+			if j < n && less(v[*at(j)], v[*at(j + 1)]) {
+				j++
+			}
+			if !less(v[tmp], v[*at(j)]) {
+				break
+			}
+			*at(i) = *at(j)
+			i, j = j, j+j
+		}
+		*at(i) = tmp
+	}
+	for n > 1 {
+		tmp := *at(n)
+		*at(n) = *at(1)
+		n--
+		i, j := 1, 2
+		for j <= n {
+			if j < n && less(v[*at(j)], v[*at(j + 1)]) {
+				j++
+			}
+			if !less(v[tmp], v[*at(j)]) {
+				break
+			}
+			*at(i) = *at(j)
+			i, j = j, j+j
+		}
+		*at(i) = tmp
+	}
 }

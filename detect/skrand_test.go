@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -17,8 +18,40 @@ func TestNumPyStreamGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var g map[string][]int
-	if err := json.Unmarshal(raw, &g); err != nil {
+	var sorts struct {
+		Argsort []struct {
+			V     []string
+			Order []int
+		}
+	}
+	if err := json.Unmarshal(raw, &sorts); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range sorts.Argsort {
+		v := make([]float64, len(c.V))
+		for i, s := range c.V {
+			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := argsortNumPy(v); !slices.Equal(got, c.Order) {
+			t.Errorf("argsort of %d values with ties:\n got %v\nwant %v", len(v), got, c.Order)
+		}
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
+	g = map[string][]int{}
+	for k, m := range all {
+		if k == "argsort" {
+			continue
+		}
+		var ints []int
+		if err := json.Unmarshal(m, &ints); err != nil {
+			t.Fatal(err)
+		}
+		g[k] = ints
 	}
 	check := func(name string, got []int) {
 		t.Helper()

@@ -10,4 +10,12 @@ r = np.random.RandomState(3); out["perm"] = [int(v) for v in r.permutation(37)]
 r = np.random.RandomState(11); out["swr_track"] = [int(v) for v in sample_without_replacement(10, 10, random_state=r)] + [int(v) for v in sample_without_replacement(100000, 256, random_state=r)][:30]
 r = np.random.RandomState(12); out["swr_perm"] = [int(v) for v in sample_without_replacement(1000, 256, random_state=r)][:30]
 r = np.random.RandomState(13); out["swr_reservoir"] = [int(v) for v in sample_without_replacement(300, 299, random_state=r)][:40] + [int(v) for v in sample_without_replacement(50, 40, random_state=r)]
+# argsort (quicksort) with ties and -inf: FastMCD's order among equal determinants
+r = np.random.RandomState(21)
+ties = []
+for n in (5, 16, 17, 30, 83, 500, 2000):
+    v = r.randint(0, max(2, n // 6), size=n).astype(float)
+    v[r.rand(n) < 0.3] = -np.inf
+    ties.append({"v": [str(x) for x in v], "order": [int(i) for i in np.argsort(v)]})
+out["argsort"] = ties
 print(json.dumps(out))
