@@ -230,37 +230,28 @@ func argsortNumPy(v []float64) []int {
 // heapsortIdx sorts the indices a by v[a[i]] as NumPy's aheapsort does.
 func heapsortIdx(v []float64, a []int, less func(a, b float64) bool) {
 	n := len(a)
-	at := func(i int) *int { return &a[i-1] } // NumPy's heapsort indexes from 1
 	for l := n >> 1; l > 0; l-- {
-		tmp := *at(l)
-		i, j := l, l<<1
-		for j <= n {
-			if j < n && less(v[*at(j)], v[*at(j + 1)]) {
-				j++
-			}
-			if !less(v[tmp], v[*at(j)]) {
-				break
-			}
-			*at(i) = *at(j)
-			i, j = j, j+j
-		}
-		*at(i) = tmp
+		siftDown(v, a, less, l, n, a[l-1])
 	}
-	for n > 1 {
-		tmp := *at(n)
-		*at(n) = *at(1)
-		n--
-		i, j := 1, 2
-		for j <= n {
-			if j < n && less(v[*at(j)], v[*at(j + 1)]) {
-				j++
-			}
-			if !less(v[tmp], v[*at(j)]) {
-				break
-			}
-			*at(i) = *at(j)
-			i, j = j, j+j
-		}
-		*at(i) = tmp
+	for ; n > 1; n-- {
+		tmp := a[n-1]
+		a[n-1] = a[0]
+		siftDown(v, a, less, 1, n-1, tmp)
 	}
+}
+
+// siftDown places tmp in the heap a[:n] from 1-based position i down, as
+// the inner loop of NumPy's aheapsort.
+func siftDown(v []float64, a []int, less func(a, b float64) bool, i, n, tmp int) {
+	for j := i << 1; j <= n; j += j {
+		if j < n && less(v[a[j-1]], v[a[j]]) {
+			j++
+		}
+		if !less(v[tmp], v[a[j-1]]) {
+			break
+		}
+		a[i-1] = a[j-1]
+		i = j
+	}
+	a[i-1] = tmp
 }

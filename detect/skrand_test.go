@@ -102,3 +102,21 @@ func TestSampleWithoutReplacementIsASample(t *testing.T) {
 		}
 	}
 }
+
+// TestArgsortNumPyHeapsortFallback checks the heapsort that takes over past
+// NumPy's depth limit against a plain sort: it must order any input.
+func TestArgsortNumPyHeapsortFallback(t *testing.T) {
+	v := []float64{5, 3, 9, 1, 1, 7, 0, -2, 8, 3, 6, 2, 4, 4, 11, 10, -1}
+	for n := 0; n <= len(v); n++ {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		heapsortIdx(v, idx, func(a, b float64) bool { return a < b })
+		for i := 1; i < n; i++ {
+			if v[idx[i-1]] > v[idx[i]] {
+				t.Fatalf("n=%d: not sorted: %v", n, idx)
+			}
+		}
+	}
+}
