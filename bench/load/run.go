@@ -135,6 +135,11 @@ func Run(cfg Config, w io.Writer) error {
 		if warn := closedLoopCheck(r.Latency, r.Conns, r.RPS); warn != "" {
 			fmt.Fprintf(w, "Warning: %s.\n\n", warn)
 		}
+		if sl, err := FetchServerLatency(base, detectRoute); err != nil {
+			fmt.Fprintf(w, "Server-side latency unavailable: %v.\n\n", err)
+		} else {
+			fmt.Fprintf(w, "Server-side single-row detect latency (its request histogram, whole run): %s.\n\n", sl)
+		}
 	}
 	if want("stream") {
 		cpu := startCPU(srv.Process.Pid)
