@@ -122,8 +122,11 @@ func Run(cfg Config, w io.Writer) error {
 	if want("detect") {
 		cpu := startCPU(srv.Process.Pid)
 		load := DetectLoad
-		if cfg.Client == "wrk" {
+		switch cfg.Client {
+		case "wrk":
 			load = WrkDetectLoad
+		case "lean":
+			load = LeanDetectLoad
 		}
 		r, err := load(addr, a.Token, det, cfg.Conns, cfg.Duration)
 		cpu.stop()

@@ -18,7 +18,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	scen := fs.String("scenario", "all", "comma-separated: detect,batch,stream,idle (or all)")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "duration of the detect and stream scenarios")
 	fs.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for detect")
-	fs.StringVar(&cfg.Client, "client", "go", "detect load generator: go (built in) or wrk (needs wrk on PATH: apt-get install wrk)")
+	fs.StringVar(&cfg.Client, "client", "go", "detect load generator: go (built in, fasthttp client), lean (built in, minimal HTTP/1.1 client on one P) or wrk (needs wrk on PATH: apt-get install wrk)")
 	fs.IntVar(&cfg.Sessions, "sessions", 64, "WebSocket sessions for stream")
 	fs.IntVar(&cfg.Idle, "idle", 10000, "idle sessions for idle")
 	fs.DurationVar(&cfg.IdleSettle, "idle-settle", 5*time.Second, "how long the idle sessions stay idle before the server's memory is read")
