@@ -252,7 +252,7 @@ func (d *detectorActor) detect(ctx actor.Context, m *messages.DetectRows, to fun
 	rep := &messages.DetectRowsReply{ResultsJson: out, AnomaliesDetected: int32(anomalies), TotalSamples: int32(len(results))}
 	ev := &messages.LiveEvent{
 		Type: messages.EventDetectionResult, OwnerID: m.UserId, DetectorID: d.id, Timestamp: now,
-		Data: map[string]any{"total_samples": len(results), "anomalies_detected": anomalies},
+		Data: &messages.DetectionData{TotalSamples: len(results), AnomaliesDetected: anomalies},
 	}
 	if !m.StoreResults {
 		reply(rep)

@@ -3,6 +3,7 @@ package actors
 import (
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -33,11 +34,16 @@ type resultWriter struct {
 	interval time.Duration
 
 	mu     sync.Mutex
-	lastHK hourKeyMemo           // the last request's dstat key, reused while detector and hour match
-	totals map[string]*detTotals // detector ID → totals, loaded lazily
-	hours  map[string]*hourStats // dstat key → stats, loaded lazily
-	done   chan struct{}
-	closed bool
+	lastHK hourKeyMemo // the last request's dstat key, reused while detector and hour match
+	// commit's scratch: detectors and hour keys whose counters a batch changed, its results by
+	// detector and their first-seen order
+	touchedT, touchedH map[string]bool
+	recs               map[string][]resultRecord
+	order              []string
+	totals             map[string]*detTotals // detector ID → totals, loaded lazily
+	hours              map[string]*hourStats // dstat key → stats, loaded lazily
+	done               chan struct{}
+	closed             bool
 }
 
 // writeReq is one request's writes and counters: its detection results (stored as segments,
@@ -60,12 +66,35 @@ type detTotals struct {
 	Anomalies int64 `json:"anomalies"`
 }
 
+// appendJSON appends t as JSON, as encoding/json would write it, without reflection.
+func (t *detTotals) appendJSON(b []byte) []byte {
+	b = append(b, `{"total":`...)
+	b = strconv.AppendInt(b, t.Total, 10)
+	b = append(b, `,"anomalies":`...)
+	b = strconv.AppendInt(b, t.Anomalies, 10)
+	return append(b, '}')
+}
+
 // hourStats are one detector's counters for one UTC hour.
 type hourStats struct {
 	Count     int64   `json:"count"`
 	Anomalies int64   `json:"anomalies"`
 	ScoreSum  float64 `json:"score_sum"`
 	Micros    int64   `json:"micros"`
+}
+
+// appendJSON appends h as JSON without reflection (the score sum in Go's shortest 'g' form, which
+// encoding/json reads back exactly).
+func (h *hourStats) appendJSON(b []byte) []byte {
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, h.Count, 10)
+	b = append(b, `,"anomalies":`...)
+	b = strconv.AppendInt(b, h.Anomalies, 10)
+	b = append(b, `,"score_sum":`...)
+	b = strconv.AppendFloat(b, h.ScoreSum, 'g', -1, 64)
+	b = append(b, `,"micros":`...)
+	b = strconv.AppendInt(b, h.Micros, 10)
+	return append(b, '}')
 }
 
 // Group-commit bounds.
@@ -79,6 +108,7 @@ func newResultWriter(store Store, log *slog.Logger, linger, interval time.Durati
 	w := &resultWriter{
 		store: store, log: log, queue: make(chan *writeReq, writerQueue), linger: linger, interval: interval,
 		totals: map[string]*detTotals{}, hours: map[string]*hourStats{}, done: make(chan struct{}),
+		touchedT: map[string]bool{}, touchedH: map[string]bool{}, recs: map[string][]resultRecord{},
 	}
 	go w.loop()
 	return w
@@ -182,21 +212,19 @@ func hourKey(detector string, t time.Time) string {
 func (w *resultWriter) commit(batch []*writeReq, released func()) {
 	var keys, vals [][]byte
 	w.mu.Lock()
-	touchedT := map[string]bool{}
-	touchedH := map[string]bool{}
-	var recs map[string][]resultRecord // detector → its results in this batch, in order
-	var order []string
+	// Scratch kept between commits (commit runs on the writer's goroutine only, under w.mu).
+	clear(w.touchedT)
+	clear(w.touchedH)
+	clear(w.recs)
+	order := w.order[:0]
 	for _, r := range batch {
 		keys = append(keys, r.keys...)
 		vals = append(vals, r.vals...)
 		if len(r.records) > 0 {
-			if recs == nil {
-				recs = map[string][]resultRecord{}
-			}
-			if _, ok := recs[r.detector]; !ok {
+			if _, ok := w.recs[r.detector]; !ok {
 				order = append(order, r.detector)
 			}
-			recs[r.detector] = append(recs[r.detector], r.records...)
+			w.recs[r.detector] = append(w.recs[r.detector], r.records...)
 		}
 		if r.detector == "" || r.count == 0 {
 			continue
@@ -204,25 +232,24 @@ func (w *resultWriter) commit(batch []*writeReq, released func()) {
 		t := w.totalsLocked(r.detector)
 		t.Total += int64(r.count)
 		t.Anomalies += int64(r.anomalies)
-		touchedT[r.detector] = true
+		w.touchedT[r.detector] = true
 		hk := w.lastHK.get(r.detector, r.hour)
 		h := w.hourLocked(hk)
 		h.Count += int64(r.count)
 		h.Anomalies += int64(r.anomalies)
 		h.ScoreSum += r.scoreSum
 		h.Micros += r.micros
-		touchedH[hk] = true
+		w.touchedH[hk] = true
 	}
 	for _, id := range order {
-		keys, vals = appendSegments(keys, vals, id, recs[id])
+		keys, vals = appendSegments(keys, vals, id, w.recs[id])
 	}
-	for id := range touchedT {
-		b, _ := json.Marshal(w.totals[id])
-		keys, vals = append(keys, []byte("dtotal/"+id)), append(vals, b)
+	w.order = order[:0]
+	for id := range w.touchedT {
+		keys, vals = append(keys, []byte("dtotal/"+id)), append(vals, w.totals[id].appendJSON(nil))
 	}
-	for hk := range touchedH {
-		b, _ := json.Marshal(w.hours[hk])
-		keys, vals = append(keys, []byte(hk)), append(vals, b)
+	for hk := range w.touchedH {
+		keys, vals = append(keys, []byte(hk)), append(vals, w.hours[hk].appendJSON(nil))
 	}
 	if len(w.hours) > 50000 { // bound the cache; entries reload from the store on demand
 		w.hours = map[string]*hourStats{}

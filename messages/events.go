@@ -13,9 +13,16 @@ const (
 // clients. OwnerID scopes it: a client sees events of its own detectors (admins see all);
 // system alerts with an empty OwnerID go to admins only.
 type LiveEvent struct {
-	Type       string         `json:"type"`
-	OwnerID    string         `json:"-"`
-	DetectorID string         `json:"detector_id,omitempty"`
-	Timestamp  time.Time      `json:"timestamp"`
-	Data       map[string]any `json:"data"`
+	Type       string    `json:"type"`
+	OwnerID    string    `json:"-"`
+	DetectorID string    `json:"detector_id,omitempty"`
+	Timestamp  time.Time `json:"timestamp"`
+	Data       any       `json:"data"` // a JSON object: a map or a struct such as DetectionData
+}
+
+// DetectionData is the data of a detection_result event: a struct, not a map, because one is
+// published for every detect request.
+type DetectionData struct {
+	AnomaliesDetected int `json:"anomalies_detected"`
+	TotalSamples      int `json:"total_samples"`
 }
