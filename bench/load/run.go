@@ -25,7 +25,8 @@ type Config struct {
 	Duration time.Duration
 	// Conns is the number of keep-alive connections of the detect scenario. Default 64.
 	Conns int
-	// Client is the detect scenario's load generator: "go" (fasthttp client, default) or "wrk".
+	// Client is the detect scenario's load generator: "lean" (LeanDetectLoad), "go" (fasthttp's
+	// client; also when empty) or "wrk".
 	Client string
 	// Sessions is the number of WebSocket sessions of the stream scenario. Default 64.
 	Sessions int
@@ -123,10 +124,13 @@ func Run(cfg Config, w io.Writer) error {
 		cpu := startCPU(srv.Process.Pid)
 		load := DetectLoad
 		switch cfg.Client {
+		case "", "go":
 		case "wrk":
 			load = WrkDetectLoad
 		case "lean":
 			load = LeanDetectLoad
+		default:
+			return fmt.Errorf("unknown detect client %q (lean, go or wrk)", cfg.Client)
 		}
 		r, err := load(addr, a.Token, det, cfg.Conns, cfg.Duration)
 		cpu.stop()
