@@ -26,15 +26,15 @@ import (
 //     2^31-1) and grows depth first, left before right, to depth
 //     ceil(log2(max_samples)). At a node RandomSplitter draws features
 //     without replacement, skipping those known constant from an ancestor and
-//     setting aside those found constant (max <= min + 1e-7 in float32), until one is
-//     not constant; the threshold is min + (max - min) * r / (2^31 - 1),
-//     pulled back to min if it equals max.
+//     setting aside those found constant (max <= min + 1e-7, in float32),
+//     until one is not constant; the threshold is min + (max - min) * r /
+//     (2^31 - 1), pulled back to min if it equals max.
 //
 // The one thing not replicated is the regression target scikit-learn draws
 // for the tree (a uniform per row): it only ends a split when a node's
 // targets have zero variance, which two or more distinct uniform draws never
-// do in practice. The golden test compares every row's score with
-// scikit-learn's on ODDS sets.
+// do in practice. Golden tests compare the scores with scikit-learn's on
+// synthetic tables (sktree_test.go) and on the ODDS sets (bench/odds).
 
 // Draws values of IsolationForest.
 const (
