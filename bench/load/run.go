@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,11 +24,15 @@ type Config struct {
 	Scenarios []string
 	// Duration is how long the detect and stream scenarios run. Default 10 s.
 	Duration time.Duration
-	// Conns is the number of keep-alive connections of the detect scenario. Default 64.
+	// Conns is the number of keep-alive connections of the detect scenario. Default 64 (the
+	// command's flag: 24).
 	Conns int
 	// Client is the detect scenario's load generator: "lean" (LeanDetectLoad), "go" (fasthttp's
 	// client; also when empty) or "wrk".
 	Client string
+	// ServerProcs, when positive, is the server's GOMAXPROCS (set in its environment): with the
+	// client on the same cores, 1 leaves the other core to the client and the kernel.
+	ServerProcs int
 	// Sessions is the number of WebSocket sessions of the stream scenario. Default 64.
 	Sessions int
 	// Idle is the number of idle sessions of the idle scenario. Default 10000.
@@ -80,6 +85,9 @@ func Run(cfg Config, w io.Writer) error {
 		"-rate-limit-anonymous", "-1", "-rate-limit-user", "-1", "-rate-limit-admin", "-1", "-rate-limit-viewer", "-1",
 		"-bcrypt-cost", "4", "-max-conns", "20000", "-log-level", "error")
 	srv.Stderr = os.Stderr
+	if cfg.ServerProcs > 0 {
+		srv.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(cfg.ServerProcs))
+	}
 	if err := srv.Start(); err != nil {
 		return fmt.Errorf("start server: %w", err)
 	}
@@ -92,8 +100,12 @@ func Run(cfg Config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Machine: %d CPUs (GOMAXPROCS %d), %s/%s, %s; server and load client on the same machine over loopback.\n\n",
-		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	serverProcs := "the Go default"
+	if cfg.ServerProcs > 0 {
+		serverProcs = strconv.Itoa(cfg.ServerProcs)
+	}
+	fmt.Fprintf(w, "Machine: %d CPUs (client GOMAXPROCS %d, server GOMAXPROCS %s), %s/%s, %s; server and load client on the same machine over loopback.\n\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), serverProcs, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	t := time.Now()
 	ds, err := a.Upload(shuttle, "label")
 	if err != nil {

@@ -19,6 +19,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "duration of the detect and stream scenarios")
 	fs.IntVar(&cfg.Conns, "conns", 24, "keep-alive connections for detect")
 	fs.StringVar(&cfg.Client, "client", "lean", "detect load generator: lean (built in: a minimal keep-alive HTTP/1.1 client on one P that times every exchange), go (built in, fasthttp's client) or wrk (needs wrk on PATH: apt-get install wrk; its latencies fail Little's law on this project's VM)")
+	fs.IntVar(&cfg.ServerProcs, "server-procs", 0, "the server's GOMAXPROCS (0: the Go default, every CPU); with the load client on the same two cores, 1 leaves it a core")
 	fs.IntVar(&cfg.Sessions, "sessions", 64, "WebSocket sessions for stream")
 	fs.IntVar(&cfg.Idle, "idle", 10000, "idle sessions for idle")
 	fs.DurationVar(&cfg.IdleSettle, "idle-settle", 5*time.Second, "how long the idle sessions stay idle before the server's memory is read")
