@@ -29,35 +29,45 @@ func DetectLoad(addr, token, det string, conns int, d time.Duration) (DetectRepo
 	body := []byte(detectBody)
 	uri := "http://" + addr + "/api/v1/detectors/" + det + "/detect"
 	auth := "Bearer " + token
+	return closedLoop(conns, d, func(deadline time.Time) ([]time.Duration, int) {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(uri)
+		req.Header.SetMethod("POST")
+		req.Header.SetContentType("application/json")
+		req.Header.Set("Authorization", auth)
+		req.SetBody(body)
+		lat := make([]time.Duration, 0, 1<<16)
+		e := 0
+		for time.Now().Before(deadline) {
+			t := time.Now()
+			err := hc.Do(req, resp)
+			if err != nil || resp.StatusCode() != 200 {
+				e++
+				continue
+			}
+			lat = append(lat, time.Since(t))
+		}
+		return lat, e
+	})
+}
+
+// closedLoop runs worker on conns goroutines until d has passed (each worker sends its next
+// request only after the previous answer, and stops sending at the deadline) and reports their
+// latencies and errors together, with the throughput over the whole run.
+func closedLoop(conns int, d time.Duration, worker func(deadline time.Time) ([]time.Duration, int)) (DetectReport, error) {
 	var mu sync.Mutex
 	var all []time.Duration
 	errs := 0
 	var wg sync.WaitGroup
-	deadline := time.Now().Add(d)
 	start := time.Now()
+	deadline := start.Add(d)
 	for range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
-			req.SetRequestURI(uri)
-			req.Header.SetMethod("POST")
-			req.Header.SetContentType("application/json")
-			req.Header.Set("Authorization", auth)
-			req.SetBody(body)
-			lat := make([]time.Duration, 0, 1<<16)
-			e := 0
-			for time.Now().Before(deadline) {
-				t := time.Now()
-				err := hc.Do(req, resp)
-				if err != nil || resp.StatusCode() != 200 {
-					e++
-					continue
-				}
-				lat = append(lat, time.Since(t))
-			}
+			lat, e := worker(deadline)
 			mu.Lock()
 			all = append(all, lat...)
 			errs += e

@@ -7,7 +7,6 @@ import (
 	"net"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -25,61 +24,39 @@ func LeanDetectLoad(addr, token, det string, conns int, d time.Duration) (Detect
 	req := []byte("POST /api/v1/detectors/" + det + "/detect HTTP/1.1\r\nHost: " + addr +
 		"\r\nContent-Type: application/json\r\nAuthorization: Bearer " + token +
 		"\r\nContent-Length: " + strconv.Itoa(len(detectBody)) + "\r\n\r\n" + detectBody)
-	var mu sync.Mutex
-	var all []time.Duration
-	errs := 0
-	var wg sync.WaitGroup
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lat := make([]time.Duration, 0, 1<<16)
-			e := 0
-			var c net.Conn
-			var br *bufio.Reader
-			for time.Now().Before(deadline) {
-				if c == nil {
-					var err error
-					if c, err = net.Dial("tcp", addr); err != nil {
-						e++
-						time.Sleep(10 * time.Millisecond)
-						continue
-					}
-					br = bufio.NewReaderSize(c, 16<<10)
-				}
-				t := time.Now()
-				_, err := c.Write(req)
-				if err == nil {
-					err = readOK(br)
-				}
-				if err != nil {
+	return closedLoop(conns, d, func(deadline time.Time) ([]time.Duration, int) {
+		lat := make([]time.Duration, 0, 1<<16)
+		e := 0
+		var c net.Conn
+		var br *bufio.Reader
+		for time.Now().Before(deadline) {
+			if c == nil {
+				var err error
+				if c, err = net.Dial("tcp", addr); err != nil {
 					e++
-					c.Close()
-					c = nil
+					time.Sleep(10 * time.Millisecond)
 					continue
 				}
-				lat = append(lat, time.Since(t))
+				br = bufio.NewReaderSize(c, 16<<10)
 			}
-			if c != nil {
+			t := time.Now()
+			_, err := c.Write(req)
+			if err == nil {
+				err = readOK(br)
+			}
+			if err != nil {
+				e++
 				c.Close()
+				c = nil
+				continue
 			}
-			mu.Lock()
-			all = append(all, lat...)
-			errs += e
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	r := DetectReport{Conns: conns, Duration: el, Requests: len(all), Errors: errs, RowsPerReq: 1}
-	r.RPS = float64(len(all)) / el.Seconds()
-	r.Latency = summarise(all)
-	if len(all) == 0 {
-		return r, fmt.Errorf("no successful request (%d errors)", errs)
-	}
-	return r, nil
+			lat = append(lat, time.Since(t))
+		}
+		if c != nil {
+			c.Close()
+		}
+		return lat, e
+	})
 }
 
 // readOK reads one HTTP/1.1 response with a Content-Length body from br and returns an error
